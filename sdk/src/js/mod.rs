@@ -1,0 +1,37 @@
+//! The wasm-bindgen surface of the npm package. Thin by design: each export wraps a Rust client value,
+//! turns its future into a `Promise`, and converts values and errors at the boundary. No API logic here.
+
+mod abort;
+mod client;
+mod error;
+mod kino;
+
+use std::future::Future;
+
+use js_sys::Promise;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::{ApiError, RequestOptions};
+
+/// The one bridge from a Rust call to a JS promise: parses the call options, honours their
+/// `AbortSignal`, and converts the result or the error.
+fn promise<T, F>(options: Option<client::CallOptionsArg>, call: impl FnOnce(RequestOptions) -> F + 'static) -> Promise
+where
+    T: Serialize,
+    F: Future<Output = Result<T, ApiError>> + 'static,
+{
+    future_to_promise(async move {
+        let options = client::CallOptions::from_js(&options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))?;
+        let value = abort::abortable(options.signal, call(options.request)).await.map_err(|e| error::to_js_error(&e))?;
+        to_js(&value)
+    })
+}
+
+/// Rust value → plain JS object (not `Map`s), the shape the TypeScript declarations describe.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error::to_js_error(&ApiError::new(crate::ErrorKind::Decode, e.to_string())))
+}

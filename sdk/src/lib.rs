@@ -1,0 +1,29 @@
+//! Kinlink: one typed client for Kino (media automation), KinBot (AI agents) and OpenAI-compatible
+//! servers, running natively (reqwest on tokio) and in WebAssembly (the browser's or Node's `fetch`).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), kinlink::ApiError> {
+//! use kinlink::{Client, Credentials};
+//! let client = Client::new("http://127.0.0.1:8080", Credentials::Bearer("api-key".into()))?;
+//! let status = client.kino().status().await?;
+//! println!("Kino {}", status.version);
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod client;
+pub mod transport;
+#[macro_use]
+mod wire;
+
+#[cfg(feature = "kino")]
+pub mod kino;
+
+#[cfg(feature = "openai")]
+pub mod openai;
+
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
+mod js;
+
+pub use client::{Client, ClientBuilder};
+pub use transport::{ApiError, Credentials, ErrorKind, RequestOptions, RetryPolicy};

@@ -1,0 +1,3 @@
+//! Kino screens.
+
+pub mod status;

@@ -1,0 +1,5 @@
+//! One module per screen, grouped by API.
+
+pub mod connect;
+pub mod kino;
+pub mod not_found;
