@@ -27,6 +27,11 @@ impl Client {
         &self.transport
     }
 
+    /// A long-lived GET event stream on `path` that reconnects with `Last-Event-ID`.
+    pub fn event_source(&self, path: &str, options: crate::RequestOptions) -> crate::transport::BoxStream<Result<crate::transport::sse::SseEvent, ApiError>> {
+        crate::transport::event_source(self.transport.clone(), path, options)
+    }
+
     /// The server URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()

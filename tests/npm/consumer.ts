@@ -1,5 +1,8 @@
 // Type-checked with `tsc --noEmit`: the package's declarations must be precise (no `any`).
-import { KinlinkClient, isKinlinkError, type Status, type Config, type ServerState, type KinlinkError } from "kinlink";
+import {
+  KinlinkClient, isKinlinkError, type Status, type Config, type ServerState, type KinlinkError,
+  type ChatCompletion, type ChatCompletionChunk, type ChatCompletionStream, type Model,
+} from "kinlink";
 
 async function main(): Promise<void> {
   const client = new KinlinkClient("http://127.0.0.1:8080", "key", { maxRetries: 1, timeoutMs: 5000 });
@@ -26,7 +29,27 @@ async function main(): Promise<void> {
       console.log(kind, httpStatus);
     }
   }
-  console.log(version, state, port, wrong);
+  const models: Model[] = await client.models.list();
+  const completion: ChatCompletion = await client.chat.completions.create({
+    model: models[0]?.id ?? "sandbox-echo",
+    messages: [{ role: "user", content: "hi" }],
+    temperature: 0.2,
+  });
+  const stream: ChatCompletionStream = await client.chat.completions.create({
+    model: "sandbox-echo",
+    messages: [{ role: "system", content: "be brief" }, { role: "user", content: [{ type: "text", text: "hi" }] }],
+    stream: true,
+    stream_options: { include_usage: true },
+  }, { signal: controller.signal });
+  for await (const chunk of stream) {
+    const c: ChatCompletionChunk = chunk;
+    const delta: string | null | undefined = c.choices?.[0]?.delta?.content;
+    console.log(delta);
+  }
+  const final: ChatCompletion = await stream.finalCompletion();
+  // @ts-expect-error: a role must be one of the known ones
+  await client.chat.completions.create({ model: "m", messages: [{ role: "robot", content: "x" }] });
+  console.log(version, state, port, wrong, completion, final);
 }
 
 void main();

@@ -7,7 +7,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::error::to_js_error;
+#[cfg(feature = "kino")]
 use super::kino::JsKino;
+#[cfg(feature = "openai")]
+use super::openai::{JsAgents, JsChat, JsModels};
 use crate::{ApiError, Client, Credentials, ErrorKind, RequestOptions, RetryPolicy};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -155,8 +158,30 @@ impl JsClient {
     }
 
     /// Kino's API.
+    #[cfg(feature = "kino")]
     #[wasm_bindgen(getter)]
     pub fn kino(&self) -> JsKino {
         JsKino::new(self.inner.clone())
+    }
+
+    /// OpenAI-compatible chat completions.
+    #[cfg(feature = "openai")]
+    #[wasm_bindgen(getter)]
+    pub fn chat(&self) -> JsChat {
+        JsChat::new(self.inner.clone())
+    }
+
+    /// OpenAI-compatible model list.
+    #[cfg(feature = "openai")]
+    #[wasm_bindgen(getter)]
+    pub fn models(&self) -> JsModels {
+        JsModels::new(self.inner.clone())
+    }
+
+    /// Agent runs (Kindo).
+    #[cfg(feature = "openai")]
+    #[wasm_bindgen(getter)]
+    pub fn agents(&self) -> JsAgents {
+        JsAgents::new(self.inner.clone())
     }
 }

@@ -2,9 +2,14 @@
 //! turns its future into a `Promise`, and converts values and errors at the boundary. No API logic here.
 
 mod abort;
+#[cfg(feature = "openai")]
+mod chat_stream;
 mod client;
 mod error;
+#[cfg(feature = "kino")]
 mod kino;
+#[cfg(feature = "openai")]
+mod openai;
 
 use std::future::Future;
 

@@ -32,6 +32,7 @@ wire_types! {
         /// Who wrote it.
         pub role: Role,
         /// Text or parts; `null` for an assistant message that only calls tools.
+        #[serde(default)]
         pub content: Option<MessageContent>,
         /// An optional participant name.
         #[serde(default, skip_serializing_if = "Option::is_none")]

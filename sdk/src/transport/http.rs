@@ -210,13 +210,26 @@ impl Transport {
         body: Option<&(impl Serialize + ?Sized)>,
         options: &RequestOptions,
     ) -> Result<T, ApiError> {
-        let body = body.map(serde_json::to_vec).transpose().map_err(|e| {
-            ApiError::new(ErrorKind::InvalidArgument, format!("the request body could not be serialized: {e}"))
-        })?;
+        let body = serialize_body(body)?;
         let response = self.send(method, path, query, body, options).await?;
         let idle = options.stream_idle_timeout.unwrap_or(self.config.stream_idle_timeout);
         let bytes = read_to_end(with_idle_timeout(response.body, idle)).await?;
         decode_json(&bytes, path)
+    }
+
+    /// Sends a request whose success has no body worth reading (204s, fire-and-forget actions).
+    pub async fn empty(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&(impl Serialize + ?Sized)>,
+        options: &RequestOptions,
+    ) -> Result<(), ApiError> {
+        let body = serialize_body(body)?;
+        let response = self.send(method, path, query, body, options).await?;
+        let idle = options.stream_idle_timeout.unwrap_or(self.config.stream_idle_timeout);
+        read_to_end(with_idle_timeout(response.body, idle)).await.map(drop)
     }
 
     /// Sends a request and returns its body as a byte stream that fails with `Timeout` when no bytes
@@ -228,15 +241,19 @@ impl Transport {
         body: Option<&(impl Serialize + ?Sized)>,
         options: &RequestOptions,
     ) -> Result<(Vec<(String, String)>, ByteStream), ApiError> {
-        let body = body.map(serde_json::to_vec).transpose().map_err(|e| {
-            ApiError::new(ErrorKind::InvalidArgument, format!("the request body could not be serialized: {e}"))
-        })?;
+        let body = serialize_body(body)?;
         let mut options = options.clone();
         options.headers.push(("accept", "text/event-stream".to_owned()));
         let response = self.send(method, path, &[], body, &options).await?;
         let idle = options.stream_idle_timeout.unwrap_or(self.config.stream_idle_timeout);
         Ok((response.headers, with_idle_timeout(response.body, idle)))
     }
+}
+
+fn serialize_body(body: Option<&(impl Serialize + ?Sized)>) -> Result<Option<Vec<u8>>, ApiError> {
+    body.map(serde_json::to_vec).transpose().map_err(|e| {
+        ApiError::new(ErrorKind::InvalidArgument, format!("the request body could not be serialized: {e}"))
+    })
 }
 
 /// Decodes a JSON body, keeping an excerpt of it when it is not the expected shape.

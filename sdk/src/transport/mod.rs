@@ -4,13 +4,17 @@
 mod auth;
 mod backend;
 mod error;
+mod event_source;
 mod http;
+pub mod paginate;
 mod retry;
 pub mod sse;
 
 pub use auth::Credentials;
 pub use error::{ApiError, ErrorKind};
+pub use event_source::{event_source, DEFAULT_RECONNECT_DELAY, MAX_RECONNECT_ATTEMPTS};
 pub use http::{encode_segment, Method, RequestOptions, Transport, TransportConfig};
+pub use paginate::{paginate, Page, PageRequest};
 pub use retry::{parse_retry_after, RetryPolicy};
 
 #[allow(unused_imports)] // used by the JS bindings and the API modules' streams

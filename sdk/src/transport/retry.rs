@@ -76,7 +76,7 @@ pub fn retry_after_from_headers(header: &dyn Fn(&str) -> Option<String>) -> Opti
             return Some(Duration::from_secs_f64(ms / 1000.0));
         }
     }
-    parse_retry_after(&header("retry-after")?, SystemTime::now())
+    parse_retry_after(&header("retry-after")?, super::backend::now())
 }
 
 /// Parses a `Retry-After` value relative to `now`.

@@ -176,6 +176,11 @@ impl<S> SseStream<S> {
         SseStream { bytes: Some(bytes), parser: SseParser::new() }
     }
 
+    /// Parses a stream that resumes after `last_event_id` (events without an `id:` keep reporting it).
+    pub fn resuming(bytes: S, last_event_id: Option<String>) -> Self {
+        SseStream { bytes: Some(bytes), parser: SseParser::resuming(last_event_id) }
+    }
+
     /// The parser state (last event id, retry delay).
     pub fn parser(&self) -> &SseParser {
         &self.parser

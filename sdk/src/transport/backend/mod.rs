@@ -7,9 +7,9 @@ mod native;
 mod web;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) use native::{send, sleep, NativeClient as BackendClient};
+pub(crate) use native::{now, send, sleep, NativeClient as BackendClient};
 #[cfg(target_arch = "wasm32")]
-pub(crate) use web::{send, sleep, WebClient as BackendClient};
+pub(crate) use web::{now, send, sleep, WebClient as BackendClient};
 
 use super::http::Method;
 use super::ByteStream;

@@ -12,6 +12,11 @@ use crate::transport::{ApiError, ErrorKind};
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NativeClient(reqwest::Client);
 
+/// Wall-clock time, for HTTP dates such as `Retry-After`.
+pub(crate) fn now() -> std::time::SystemTime {
+    std::time::SystemTime::now()
+}
+
 pub(crate) async fn sleep(duration: Duration) {
     tokio::time::sleep(duration).await
 }

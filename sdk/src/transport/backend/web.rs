@@ -40,6 +40,11 @@ impl Drop for TimerGuard {
     }
 }
 
+/// Wall-clock time from JS: `SystemTime::now()` panics on wasm32-unknown-unknown.
+pub(crate) fn now() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + Duration::from_secs_f64(js_sys::Date::now() / 1000.0)
+}
+
 pub(crate) async fn sleep(duration: Duration) {
     let millis = duration.as_secs_f64() * 1000.0;
     let mut handle = JsValue::UNDEFINED;
