@@ -7,6 +7,7 @@ use leptos_router::path;
 use crate::pages::connect::ConnectPage;
 use crate::pages::kino::status::StatusPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::openai::chat::ChatPage;
 use crate::state::Connection;
 
 #[component]
@@ -21,6 +22,7 @@ pub fn App() -> impl IntoView {
                 <nav class="topnav">
                     <Show when=move || connection.is_connected()>
                         <A href="/kino/status">"Kino status"</A>
+                        <A href="/chat">"Chat"</A>
                     </Show>
                 </nav>
                 <ConnectionBadge/>
@@ -29,6 +31,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ConnectPage/>
                     <Route path=path!("/kino/status") view=StatusPage/>
+                    <Route path=path!("/chat") view=ChatPage/>
                 </Routes>
             </main>
         </Router>

@@ -23,11 +23,13 @@ pub struct Connection {
     client: RwSignal<Option<Client>>,
 }
 
-fn session_storage() -> Option<Storage> {
+/// This tab's storage: gone when the tab closes.
+pub(crate) fn session_storage() -> Option<Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-fn local_storage() -> Option<Storage> {
+/// This device's storage.
+pub(crate) fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
@@ -47,7 +49,8 @@ pub fn page_origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 
-fn client_for(saved: &SavedConnection) -> Result<Client, kinlink::ApiError> {
+/// A client for saved settings.
+pub(crate) fn client_for(saved: &SavedConnection) -> Result<Client, kinlink::ApiError> {
     Client::new(&saved.server, Credentials::Bearer(saved.api_key.clone()))
 }
 

@@ -3,3 +3,4 @@
 pub mod connect;
 pub mod kino;
 pub mod not_found;
+pub mod openai;

@@ -1,0 +1,3 @@
+//! OpenAI-compatible screens.
+
+pub mod chat;
