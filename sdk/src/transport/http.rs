@@ -210,10 +210,7 @@ impl Transport {
         body: Option<&(impl Serialize + ?Sized)>,
         options: &RequestOptions,
     ) -> Result<T, ApiError> {
-        let body = serialize_body(body)?;
-        let response = self.send(method, path, query, body, options).await?;
-        let idle = options.stream_idle_timeout.unwrap_or(self.config.stream_idle_timeout);
-        let bytes = read_to_end(with_idle_timeout(response.body, idle)).await?;
+        let bytes = self.read_body(method, path, query, body, options).await?;
         decode_json(&bytes, path)
     }
 
@@ -226,10 +223,22 @@ impl Transport {
         body: Option<&(impl Serialize + ?Sized)>,
         options: &RequestOptions,
     ) -> Result<(), ApiError> {
+        self.read_body(method, path, query, body, options).await.map(drop)
+    }
+
+    /// Sends a request and reads its whole successful body, under the idle timeout.
+    async fn read_body(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&(impl Serialize + ?Sized)>,
+        options: &RequestOptions,
+    ) -> Result<Vec<u8>, ApiError> {
         let body = serialize_body(body)?;
         let response = self.send(method, path, query, body, options).await?;
         let idle = options.stream_idle_timeout.unwrap_or(self.config.stream_idle_timeout);
-        read_to_end(with_idle_timeout(response.body, idle)).await.map(drop)
+        read_to_end(with_idle_timeout(response.body, idle)).await
     }
 
     /// Sends a request and returns its body as a byte stream that fails with `Timeout` when no bytes
