@@ -13,6 +13,7 @@ mod kino;
 mod openai;
 mod state;
 mod store;
+mod timestamp;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

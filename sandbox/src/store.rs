@@ -10,7 +10,10 @@ use crate::kino::settings::KinoSettings;
 use crate::StartError;
 
 /// Schema versions, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_init.sql"),
+    include_str!("../migrations/002_history.sql"),
+];
 
 /// Store failures surfaced to handlers.
 #[derive(Debug)]
@@ -117,6 +120,84 @@ impl Store {
             params![json],
         )?;
         Ok(())
+    }
+}
+
+/// One history row as Kino returns it (`data` is the event as a JSON string).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub movie_id: Option<i64>,
+    pub episode_id: Option<i64>,
+    pub event_type: String,
+    pub date: String,
+    pub source_title: String,
+    pub quality: Option<String>,
+    pub download_id: Option<i64>,
+    pub data: Option<String>,
+}
+
+/// Which history rows a page reads; every filter present must match.
+#[derive(Debug, Default)]
+pub struct HistoryFilter {
+    pub before_id: Option<i64>,
+    pub movie_id: Option<i64>,
+    pub episode_id: Option<i64>,
+    pub event_types: Vec<String>,
+}
+
+impl Store {
+    /// Records an event; `data` is its AppEvent payload.
+    pub fn append_history(&self, event_type: &str, data: &serde_json::Value) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO history (event_type, date, data) VALUES (?1, ?2, ?3)",
+            params![event_type, crate::timestamp::now_rfc3339(), data.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// Newest first, at most `limit` rows.
+    pub fn history(&self, filter: &HistoryFilter, limit: usize) -> Result<Vec<HistoryRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT id, movie_id, episode_id, event_type, date, source_title, quality, download_id, data FROM history WHERE 1=1",
+        );
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(id) = filter.before_id {
+            sql.push_str(" AND id < ?");
+            values.push(id.into());
+        }
+        if let Some(id) = filter.movie_id {
+            sql.push_str(" AND movie_id = ?");
+            values.push(id.into());
+        }
+        if let Some(id) = filter.episode_id {
+            sql.push_str(" AND episode_id = ?");
+            values.push(id.into());
+        }
+        if !filter.event_types.is_empty() {
+            sql.push_str(" AND event_type IN (");
+            sql.push_str(&vec!["?"; filter.event_types.len()].join(","));
+            sql.push(')');
+            values.extend(filter.event_types.iter().cloned().map(Into::into));
+        }
+        sql.push_str(" ORDER BY id DESC LIMIT ?");
+        values.push((limit as i64).into());
+        let conn = self.lock();
+        let mut statement = conn.prepare(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
+            Ok(HistoryRow {
+                id: row.get(0)?,
+                movie_id: row.get(1)?,
+                episode_id: row.get(2)?,
+                event_type: row.get(3)?,
+                date: row.get(4)?,
+                source_title: row.get(5)?,
+                quality: row.get(6)?,
+                download_id: row.get(7)?,
+                data: row.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

@@ -1,6 +1,7 @@
-//! Kino API (`/api/v1`): status and the config singleton; every other Kino route
+//! Kino API (`/api/v1`): status, the config singleton and history; every other Kino route
 //! answers 501 in Kino's error envelope.
 
+mod history;
 pub mod settings;
 mod status;
 
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/api/v1/config",
             get(get_config).put(put_config).fallback(not_implemented),
         )
+        .route("/api/v1/history", get(history::list).fallback(not_implemented))
         .route("/api", any(not_implemented))
         .route("/api/{*rest}", any(not_implemented))
         .layer(middleware::from_fn_with_state(
@@ -124,6 +126,12 @@ async fn put_config(
     state
         .store()
         .save_settings(&settings)
+        .map_err(|e| Error::from(e).into_response())?;
+    // Kino records every config PUT as a `config_changed` event with scope `all`.
+    let event = serde_json::json!({"event": "config_changed", "scope": "all"});
+    state
+        .store()
+        .append_history("config_changed", &event)
         .map_err(|e| Error::from(e).into_response())?;
     Ok(Json(ConfigResponse::masked(&settings, state.data_path())))
 }
