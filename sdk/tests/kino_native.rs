@@ -47,3 +47,37 @@ async fn unreachable_server_is_a_network_error() {
     assert_eq!(error.kind, ErrorKind::Network);
     assert!(error.message.contains(&url), "{}", error.message);
 }
+
+#[tokio::test]
+async fn config_updates_are_partial_and_history_pages_through_them() {
+    use futures_util::StreamExt;
+    use kinlink::kino::{ConfigUpdate, HistoryQuery};
+
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = sandbox(&dir).await;
+    let client = Client::new(&sandbox.url(), Credentials::Bearer(sandbox.api_key.clone())).unwrap();
+    let before = client.kino().config().await.unwrap();
+    for minutes in 20..25 {
+        let update = ConfigUpdate { auto_search_interval: Some(minutes), ..ConfigUpdate::default() };
+        let after = client.kino().update_config(&update).await.unwrap();
+        assert_eq!(after.auto_search_interval, minutes);
+        assert_eq!(after.movie_naming_format, before.movie_naming_format, "fields not sent are kept");
+    }
+
+    let first = client.kino().history(&HistoryQuery { limit: Some(2), ..HistoryQuery::default() }).await.unwrap();
+    assert_eq!(first.results.len(), 2);
+    assert!(first.has_more && first.next_cursor.is_some());
+    assert!(first.results[0].id > first.results[1].id, "newest first");
+
+    let all: Vec<_> = client.kino().history_all(HistoryQuery { limit: Some(2), ..HistoryQuery::default() }).collect().await;
+    let ids: Vec<i64> = all.into_iter().map(|entry| entry.unwrap().id).collect();
+    assert_eq!(ids, vec![5, 4, 3, 2, 1], "three pages of 2, 2 and 1 walked in order");
+
+    let none: Vec<_> = client
+        .kino()
+        .history_all(HistoryQuery { event_types: vec!["movie_added".into()], ..HistoryQuery::default() })
+        .collect()
+        .await;
+    assert!(none.is_empty());
+    sandbox.shutdown().await;
+}

@@ -2,6 +2,7 @@
 import {
   KinlinkClient, isKinlinkError, type Status, type Config, type ServerState, type KinlinkError,
   type ChatCompletion, type ChatCompletionChunk, type ChatCompletionStream, type Model,
+  type HistoryEntry, type Page,
 } from "kinlink";
 
 async function main(): Promise<void> {
@@ -28,6 +29,14 @@ async function main(): Promise<void> {
       const httpStatus: number | null = e.status;
       console.log(kind, httpStatus);
     }
+  }
+  const updated: Config = await client.kino.updateConfig({ auto_search_interval: 30 });
+  // @ts-expect-error: the API key cannot be changed through a config update
+  await client.kino.updateConfig({ api_key: "x" });
+  const page: Page<HistoryEntry> = await client.kino.history({ limit: 10 });
+  for await (const entry of client.kino.historyAll({ limit: 50, event_types: ["config_changed"] })) {
+    const e: HistoryEntry = entry;
+    console.log(e.event_type, page.next_cursor, updated.id);
   }
   const models: Model[] = await client.models.list();
   const completion: ChatCompletion = await client.chat.completions.create({

@@ -6,6 +6,7 @@ mod abort;
 mod chat_stream;
 mod client;
 mod error;
+mod item_stream;
 #[cfg(feature = "kino")]
 mod kino;
 #[cfg(feature = "openai")]
@@ -35,8 +36,22 @@ where
 }
 
 /// Rust value → plain JS object (not `Map`s), the shape the TypeScript declarations describe.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+fn to_js_value<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error::to_js_error(&ApiError::new(crate::ErrorKind::Decode, e.to_string())))
+        .map_err(|e| ApiError::new(crate::ErrorKind::Decode, e.to_string()))
+}
+
+/// A JS argument → Rust value; `undefined`/`null` give the default.
+fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, ApiError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| ApiError::new(crate::ErrorKind::InvalidArgument, format!("invalid {what}: {e}")))
+}
+
+/// [`to_js_value`] with the error already thrown as a `KinlinkError`.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    to_js_value(value).map_err(|e| error::to_js_error(&e))
 }

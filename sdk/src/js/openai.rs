@@ -64,7 +64,7 @@ impl JsCompletions {
                 let stream = super::abort::abortable(options.signal.clone(), chat.stream(&request))
                     .await
                     .map_err(|e| to_js_error(&e))?;
-                Ok(JsChatStream::new(stream, options.signal).into())
+                Ok(JsChatStream::wrap(stream, options.signal))
             } else {
                 let completion = super::abort::abortable(options.signal, chat.create(&request))
                     .await

@@ -130,4 +130,196 @@ wire_types! {
         pub backup_location_path: String,
         pub backup_retention_count: i64,
     }
+
+    /// `PUT /api/v1/config`: a partial update. Only the fields set are sent; the server keeps the rest.
+    /// An empty string clears a text field; `"***"` for a secret means "unchanged". The API key, the id
+    /// and the data path cannot be changed here.
+    #[derive(Default)]
+    #[allow(missing_docs)]
+    pub struct ConfigUpdate {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub listen_address: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub listen_port: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub base_url: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub media_library_path: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub download_path: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_private_key: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_address: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_server_public_key: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_server_endpoint: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_dns: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_port_forward_provider: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_port_forward_api_key: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_killswitch_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub vpn_killswitch_check_url: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub tmdb_api_key: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub opensubtitles_api_key: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub opensubtitles_username: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub opensubtitles_password: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_concurrent_downloads: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub download_speed_limit: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub upload_speed_limit: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub seed_ratio_limit: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub seed_time_limit: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub low_disk_threshold_gb: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub transcoding_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ffmpeg_path: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub hw_acceleration: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_concurrent_transcodes: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cast_receiver_app_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_cleanup_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_cleanup_movie_delay: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_cleanup_episode_delay: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_upgrade_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_search_interval: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stall_timeout: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub dead_timeout: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub use_hardlinks: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub movie_naming_format: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub episode_naming_format: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub multi_episode_naming_format: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub season_folder_format: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_client_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_client_secret: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_scrobble: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_sync_watched: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_sync_ratings: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_sync_watchlist: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_sync_collection: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_resume_sync_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub trakt_recommendations_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub mdblist_api_key: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub list_bulk_growth_threshold: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub intro_detect_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub credits_detect_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_skip_intros: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub auto_skip_credits: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub intro_min_length_s: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub intro_analysis_limit_s: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub credits_analysis_limit_s: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub intro_match_score_threshold: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_concurrent_intro_analyses: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub mdns_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub mdns_hostname: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub mdns_service_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_enabled: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_schedule: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_time: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_location_path: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_retention_count: Option<i64>,
+    }
+
+    /// One row of `GET /api/v1/history`, newest first.
+    #[serde(default)]
+    #[derive(Default)]
+    pub struct HistoryEntry {
+        /// Row id.
+        pub id: i64,
+        /// The movie it concerns, if any.
+        pub movie_id: Option<i64>,
+        /// The episode it concerns, if any.
+        pub episode_id: Option<i64>,
+        /// The AppEvent type (`config_changed`, `movie_added`, ...).
+        pub event_type: String,
+        /// RFC 3339 timestamp.
+        pub date: String,
+        /// Release or item title, `""` when none.
+        pub source_title: String,
+        /// Quality label, when the event has one.
+        pub quality: Option<String>,
+        /// The download it concerns, if any.
+        pub download_id: Option<i64>,
+        /// The full event as a JSON string (the same payload the WebSocket sends).
+        pub data: Option<String>,
+    }
+
+    /// Filters for `GET /api/v1/history` (all optional; combined with AND).
+    #[derive(Default)]
+    pub struct HistoryQuery {
+        /// Page size, clamped to 1..=100 (server default 25).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub limit: Option<u32>,
+        /// The cursor from the previous page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+        /// Only events of this movie.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub movie_id: Option<i64>,
+        /// Only events of this episode.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub episode_id: Option<i64>,
+        /// Only these event types.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub event_types: Vec<String>,
+    }
 }
