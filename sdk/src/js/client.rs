@@ -85,15 +85,14 @@ fn invalid(message: String) -> JsValue {
     to_js_error(&ApiError::new(ErrorKind::InvalidArgument, message))
 }
 
-fn parse<T: for<'de> Deserialize<'de> + Default>(value: &JsValue, what: &str) -> Result<T, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| invalid(format!("invalid {what}: {e}")))
+/// [`super::from_js`], thrown as a `KinlinkError`.
+fn parse<T: serde::de::DeserializeOwned + Default>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    super::from_js(value.clone(), what).map_err(|e| to_js_error(&e))
 }
 
 impl CallOptions {
-    pub(crate) fn from_js(value: &JsValue) -> Result<CallOptions, JsValue> {
+    pub(crate) fn from_js(options: Option<CallOptionsArg>) -> Result<CallOptions, JsValue> {
+        let value = &options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let fields: CallOptionFields = parse(value, "call options")?;
         let signal = if value.is_object() {
             let signal = js_sys::Reflect::get(value, &"signal".into()).unwrap_or(JsValue::UNDEFINED);

@@ -60,7 +60,7 @@ impl JsKino {
     #[wasm_bindgen(js_name = historyAll, unchecked_return_type = "AsyncItemStream<HistoryEntry>")]
     pub fn history_all(&self, #[wasm_bindgen(unchecked_param_type = "HistoryQuery | undefined")] query: JsValue, options: Option<CallOptionsArg>) -> Result<JsValue, JsValue> {
         let query = from_js::<HistoryQuery>(query, "history query").map_err(|e| to_js_error(&e))?;
-        let options = CallOptions::from_js(&options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))?;
+        let options = CallOptions::from_js(options)?;
         let entries = self.client.kino().with_options(options.request).history_all(query);
         let items = entries.map(|entry| entry.and_then(|e| to_js_value(&e)));
         Ok(JsItemStream::wrap(Box::pin(items), options.signal))

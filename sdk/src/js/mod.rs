@@ -29,7 +29,7 @@ where
     F: Future<Output = Result<T, ApiError>> + 'static,
 {
     future_to_promise(async move {
-        let options = client::CallOptions::from_js(&options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))?;
+        let options = client::CallOptions::from_js(options)?;
         let value = abort::abortable(options.signal, call(options.request)).await.map_err(|e| error::to_js_error(&e))?;
         to_js(&value)
     })

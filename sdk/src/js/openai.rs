@@ -55,7 +55,7 @@ impl JsCompletions {
     pub fn create(&self, body: JsValue, options: Option<CallOptionsArg>) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
-            let options = CallOptions::from_js(&options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))?;
+            let options = CallOptions::from_js(options)?;
             let request: ChatCompletionRequest = serde_wasm_bindgen::from_value(body).map_err(|e| {
                 to_js_error(&ApiError::new(ErrorKind::InvalidArgument, format!("invalid chat completion request: {e}")))
             })?;
