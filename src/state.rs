@@ -7,8 +7,8 @@ use kinlink::{Client, Credentials};
 use leptos::prelude::*;
 use web_sys::Storage;
 
-const SERVER_KEY: &str = "kinlink.server";
-const API_KEY_KEY: &str = "kinlink.apiKey";
+/// Where the console's own connection is kept.
+const CONNECTION: CredentialSlot = CredentialSlot::new("kinlink.server", "kinlink.apiKey");
 
 /// Saved connection settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,15 +33,39 @@ pub(crate) fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn read(storage: &Storage) -> Option<SavedConnection> {
-    let server = storage.get_item(SERVER_KEY).ok().flatten()?;
-    let api_key = storage.get_item(API_KEY_KEY).ok().flatten()?;
-    Some(SavedConnection { server, api_key })
+/// A server URL and API key kept under two storage keys (the connection, the chat page's own server).
+pub(crate) struct CredentialSlot {
+    server: &'static str,
+    api_key: &'static str,
 }
 
-fn clear(storage: &Storage) {
-    let _ = storage.remove_item(SERVER_KEY);
-    let _ = storage.remove_item(API_KEY_KEY);
+impl CredentialSlot {
+    pub(crate) const fn new(server: &'static str, api_key: &'static str) -> CredentialSlot {
+        CredentialSlot { server, api_key }
+    }
+
+    pub(crate) fn read(&self, storage: &Storage) -> Option<SavedConnection> {
+        let server = storage.get_item(self.server).ok().flatten()?;
+        let api_key = storage.get_item(self.api_key).ok().flatten()?;
+        Some(SavedConnection { server, api_key })
+    }
+
+    pub(crate) fn write(&self, storage: &Storage, saved: &SavedConnection) {
+        let _ = storage.set_item(self.server, &saved.server);
+        let _ = storage.set_item(self.api_key, &saved.api_key);
+    }
+
+    pub(crate) fn clear(&self, storage: &Storage) {
+        let _ = storage.remove_item(self.server);
+        let _ = storage.remove_item(self.api_key);
+    }
+}
+
+/// The connection saved in this tab, else on this device.
+fn saved_connection() -> Option<SavedConnection> {
+    session_storage()
+        .and_then(|s| CONNECTION.read(&s))
+        .or_else(|| local_storage().and_then(|s| CONNECTION.read(&s)))
 }
 
 /// The URL the console was served from: the default server.
@@ -57,14 +81,13 @@ pub(crate) fn client_for(saved: &SavedConnection) -> Result<Client, kinlink::Api
 impl Connection {
     /// Reconnects with the settings saved in this tab, or on this device.
     pub fn restore() -> Connection {
-        let saved = session_storage().as_ref().and_then(read).or_else(|| local_storage().as_ref().and_then(read));
-        let client = saved.as_ref().and_then(|s| client_for(s).ok());
+        let client = saved_connection().and_then(|s| client_for(&s).ok());
         Connection { client: RwSignal::new(client) }
     }
 
     /// The saved server URL, for prefilling the connect form.
     pub fn saved_server() -> Option<String> {
-        session_storage().as_ref().and_then(read).or_else(|| local_storage().as_ref().and_then(read)).map(|s| s.server)
+        saved_connection().map(|s| s.server)
     }
 
     /// Uses `saved` from now on, persisting it per `remember`.
@@ -72,11 +95,10 @@ impl Connection {
         let client = client_for(&saved)?;
         let (keep, drop) = if remember { (local_storage(), session_storage()) } else { (session_storage(), local_storage()) };
         if let Some(storage) = drop {
-            clear(&storage);
+            CONNECTION.clear(&storage);
         }
         if let Some(storage) = keep {
-            let _ = storage.set_item(SERVER_KEY, &saved.server);
-            let _ = storage.set_item(API_KEY_KEY, &saved.api_key);
+            CONNECTION.write(&storage, &saved);
         }
         self.client.set(Some(client));
         Ok(())
@@ -85,7 +107,7 @@ impl Connection {
     /// Forgets the connection everywhere.
     pub fn disconnect(self) {
         for storage in [session_storage(), local_storage()].into_iter().flatten() {
-            clear(&storage);
+            CONNECTION.clear(&storage);
         }
         self.client.set(None);
     }

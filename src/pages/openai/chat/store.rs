@@ -5,11 +5,10 @@
 use kinlink::openai::ChatMessage;
 use serde_json::{json, Value};
 
-use crate::state::{local_storage, session_storage, SavedConnection};
+use crate::state::{local_storage, session_storage, CredentialSlot, SavedConnection};
 
 const CHAT_KEY: &str = "kinlink.chat";
-const SERVER_KEY: &str = "kinlink.chat.server";
-const API_KEY_KEY: &str = "kinlink.chat.apiKey";
+const CHAT_SERVER: CredentialSlot = CredentialSlot::new("kinlink.chat.server", "kinlink.chat.apiKey");
 
 /// The conversation as it is saved.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,24 +49,15 @@ pub fn save_chat(chat: &SavedChat) {
 
 /// The other server chosen in this tab, if any.
 pub fn load_server() -> Option<SavedConnection> {
-    let storage = session_storage()?;
-    let server = storage.get_item(SERVER_KEY).ok().flatten()?;
-    let api_key = storage.get_item(API_KEY_KEY).ok().flatten()?;
-    Some(SavedConnection { server, api_key })
+    CHAT_SERVER.read(&session_storage()?)
 }
 
 /// Keeps `server` for this tab, or forgets it.
 pub fn save_server(server: Option<&SavedConnection>) {
     let Some(storage) = session_storage() else { return };
     match server {
-        Some(saved) => {
-            let _ = storage.set_item(SERVER_KEY, &saved.server);
-            let _ = storage.set_item(API_KEY_KEY, &saved.api_key);
-        }
-        None => {
-            let _ = storage.remove_item(SERVER_KEY);
-            let _ = storage.remove_item(API_KEY_KEY);
-        }
+        Some(saved) => CHAT_SERVER.write(&storage, saved),
+        None => CHAT_SERVER.clear(&storage),
     }
 }
 
