@@ -44,20 +44,18 @@ pub fn event_source(transport: Arc<Transport>, path: &str, options: RequestOptio
         let mut state = state?;
         loop {
             if let Some(events) = state.events.as_mut() {
-                match events.next().await {
+                let next = events.next().await;
+                if let Some(ms) = events.parser().retry_ms() {
+                    state.delay = Duration::from_millis(ms);
+                }
+                match next {
                     Some(Ok(event)) => {
                         state.last_event_id.clone_from(&event.id);
-                        if let Some(ms) = events.parser().retry_ms() {
-                            state.delay = Duration::from_millis(ms);
-                        }
                         state.failures = 0;
                         return Some((Ok(event), Some(state)));
                     }
                     // A cut, a stall past the idle timeout, or a clean end: reconnect as EventSource does.
                     Some(Err(_)) | None => {
-                        if let Some(ms) = events.parser().retry_ms() {
-                            state.delay = Duration::from_millis(ms);
-                        }
                         state.events = None;
                         backend::sleep(state.delay).await;
                         continue;
