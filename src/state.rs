@@ -70,7 +70,9 @@ fn saved_connection() -> Option<SavedConnection> {
 
 /// The URL the console was served from: the default server.
 pub fn page_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// A client for saved settings.
@@ -82,7 +84,9 @@ impl Connection {
     /// Reconnects with the settings saved in this tab, or on this device.
     pub fn restore() -> Connection {
         let client = saved_connection().and_then(|s| client_for(&s).ok());
-        Connection { client: RwSignal::new(client) }
+        Connection {
+            client: RwSignal::new(client),
+        }
     }
 
     /// The saved server URL, for prefilling the connect form.
@@ -93,7 +97,11 @@ impl Connection {
     /// Uses `saved` from now on, persisting it per `remember`.
     pub fn connect(self, saved: SavedConnection, remember: bool) -> Result<(), kinlink::ApiError> {
         let client = client_for(&saved)?;
-        let (keep, drop) = if remember { (local_storage(), session_storage()) } else { (session_storage(), local_storage()) };
+        let (keep, drop) = if remember {
+            (local_storage(), session_storage())
+        } else {
+            (session_storage(), local_storage())
+        };
         if let Some(storage) = drop {
             CONNECTION.clear(&storage);
         }
@@ -121,6 +129,10 @@ impl Connection {
     }
 
     pub fn server_url(self) -> String {
-        self.client.with(|c| c.as_ref().map(|c| c.base_url().to_owned()).unwrap_or_default())
+        self.client.with(|c| {
+            c.as_ref()
+                .map(|c| c.base_url().to_owned())
+                .unwrap_or_default()
+        })
     }
 }

@@ -148,16 +148,28 @@ pub struct HistoryFilter {
 
 impl Store {
     /// Records an event; `data` is its AppEvent payload.
-    pub fn append_history(&self, event_type: &str, data: &serde_json::Value) -> Result<(), StoreError> {
+    pub fn append_history(
+        &self,
+        event_type: &str,
+        data: &serde_json::Value,
+    ) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO history (event_type, date, data) VALUES (?1, ?2, ?3)",
-            params![event_type, crate::timestamp::now_rfc3339(), data.to_string()],
+            params![
+                event_type,
+                crate::timestamp::now_rfc3339(),
+                data.to_string()
+            ],
         )?;
         Ok(())
     }
 
     /// Newest first, at most `limit` rows.
-    pub fn history(&self, filter: &HistoryFilter, limit: usize) -> Result<Vec<HistoryRow>, StoreError> {
+    pub fn history(
+        &self,
+        filter: &HistoryFilter,
+        limit: usize,
+    ) -> Result<Vec<HistoryRow>, StoreError> {
         let mut sql = String::from(
             "SELECT id, movie_id, episode_id, event_type, date, source_title, quality, download_id, data FROM history WHERE 1=1",
         );

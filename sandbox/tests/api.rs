@@ -965,33 +965,70 @@ async fn history_pages_config_changes_newest_first_like_kino() {
     let dir = tempfile::tempdir().unwrap();
     let app = router(&config(&dir));
     for port in 1..=5 {
-        let reply = send(&app, put_json("/api/v1/config", json!({"listen_port": 8000 + port}))).await;
+        let reply = send(
+            &app,
+            put_json("/api/v1/config", json!({"listen_port": 8000 + port})),
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::OK);
     }
     let body = send(&app, get("/api/v1/history?limit=2")).await.json();
-    let ids: Vec<i64> = body["results"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(ids, vec![5, 4]);
     assert_eq!(body["has_more"], true);
     assert_eq!(body["results"][0]["event_type"], "config_changed");
-    assert_eq!(body["results"][0]["data"], "{\"event\":\"config_changed\",\"scope\":\"all\"}");
-    assert!(body["results"][0]["date"].as_str().unwrap().ends_with("+00:00"));
+    assert_eq!(
+        body["results"][0]["data"],
+        "{\"event\":\"config_changed\",\"scope\":\"all\"}"
+    );
+    assert!(body["results"][0]["date"]
+        .as_str()
+        .unwrap()
+        .ends_with("+00:00"));
     assert_eq!(body["next_cursor"], "eyJpZCI6NCwic29ydF92YWx1ZSI6bnVsbH0");
 
-    let last = send(&app, get("/api/v1/history?limit=500&cursor=eyJpZCI6NCwic29ydF92YWx1ZSI6bnVsbH0")).await.json();
+    let last = send(
+        &app,
+        get("/api/v1/history?limit=500&cursor=eyJpZCI6NCwic29ydF92YWx1ZSI6bnVsbH0"),
+    )
+    .await
+    .json();
     assert_eq!(last["results"].as_array().unwrap().len(), 3);
     assert_eq!(last["has_more"], false);
-    assert!(last.get("next_cursor").is_none(), "absent, not null, on the last page");
+    assert!(
+        last.get("next_cursor").is_none(),
+        "absent, not null, on the last page"
+    );
 
     let clamped = send(&app, get("/api/v1/history?limit=0")).await.json();
     assert_eq!(clamped["results"].as_array().unwrap().len(), 1);
-    let ignored = send(&app, get("/api/v1/history?cursor=%25%25%25&limit=1")).await.json();
-    assert_eq!(ignored["results"][0]["id"], 5, "a bad cursor gives the first page");
-    let filtered = send(&app, get("/api/v1/history?event_types=download_failed,movie_added")).await.json();
+    let ignored = send(&app, get("/api/v1/history?cursor=%25%25%25&limit=1"))
+        .await
+        .json();
+    assert_eq!(
+        ignored["results"][0]["id"], 5,
+        "a bad cursor gives the first page"
+    );
+    let filtered = send(
+        &app,
+        get("/api/v1/history?event_types=download_failed,movie_added"),
+    )
+    .await
+    .json();
     assert_eq!(filtered, json!({"results": [], "has_more": false}));
 
     let bad = send(&app, get("/api/v1/history?limit=abc")).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains("limit"), "{}", bad.text());
-    let anonymous = send(&app, Request::get("/api/v1/history").body(Body::empty()).unwrap()).await;
+    let anonymous = send(
+        &app,
+        Request::get("/api/v1/history").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }

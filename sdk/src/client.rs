@@ -19,7 +19,11 @@ impl Client {
 
     /// A builder to change retries and timeouts.
     pub fn builder(base_url: &str, credentials: Credentials) -> ClientBuilder {
-        ClientBuilder { base_url: base_url.to_owned(), credentials, config: TransportConfig::default() }
+        ClientBuilder {
+            base_url: base_url.to_owned(),
+            credentials,
+            config: TransportConfig::default(),
+        }
     }
 
     /// The transport, for API modules.
@@ -28,7 +32,11 @@ impl Client {
     }
 
     /// A long-lived GET event stream on `path` that reconnects with `Last-Event-ID`.
-    pub fn event_source(&self, path: &str, options: crate::RequestOptions) -> crate::transport::BoxStream<Result<crate::transport::sse::SseEvent, ApiError>> {
+    pub fn event_source(
+        &self,
+        path: &str,
+        options: crate::RequestOptions,
+    ) -> crate::transport::BoxStream<Result<crate::transport::sse::SseEvent, ApiError>> {
         crate::transport::event_source(self.transport.clone(), path, options)
     }
 
@@ -74,6 +82,8 @@ impl ClientBuilder {
     /// Checks the URL and builds the client.
     pub fn build(self) -> Result<Client, ApiError> {
         let transport = Transport::new(&self.base_url, self.credentials, self.config)?;
-        Ok(Client { transport: Arc::new(transport) })
+        Ok(Client {
+            transport: Arc::new(transport),
+        })
     }
 }

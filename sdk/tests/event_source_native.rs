@@ -20,7 +20,8 @@ async fn read_head(socket: &mut tokio::net::TcpStream) -> String {
     String::from_utf8(head).unwrap().to_ascii_lowercase()
 }
 
-const OK_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+const OK_HEAD: &str =
+    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
 
 #[tokio::test]
 async fn reconnects_with_last_event_id_after_the_server_retry_delay() {
@@ -32,27 +33,59 @@ async fn reconnects_with_last_event_id_after_the_server_retry_delay() {
         assert!(head.starts_with("get /feed "), "{head}");
         assert!(head.contains("authorization: bearer k"));
         assert!(!head.contains("last-event-id"));
-        first.write_all(format!("{OK_HEAD}retry: 50\nid: 1\nevent: note\ndata: one\n\n").as_bytes()).await.unwrap();
+        first
+            .write_all(format!("{OK_HEAD}retry: 50\nid: 1\nevent: note\ndata: one\n\n").as_bytes())
+            .await
+            .unwrap();
         drop(first);
         let (mut second, _) = listener.accept().await.unwrap();
         let head = read_head(&mut second).await;
         assert!(head.contains("last-event-id: 1"), "{head}");
-        second.write_all(format!("{OK_HEAD}data: two\n\n").as_bytes()).await.unwrap();
+        second
+            .write_all(format!("{OK_HEAD}data: two\n\n").as_bytes())
+            .await
+            .unwrap();
         drop(second);
         // Third connection: the feed is gone.
         let (mut third, _) = listener.accept().await.unwrap();
         read_head(&mut third).await;
-        third.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await.unwrap();
+        third
+            .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
     });
 
     let client = Client::new(&url, Credentials::Bearer("k".into())).unwrap();
     let mut events = client.event_source("/feed", Default::default());
-    let one = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap().unwrap();
-    assert_eq!((one.event.as_str(), one.data.as_str(), one.id.as_deref()), ("note", "one", Some("1")));
-    let two = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap().unwrap();
-    assert_eq!((two.data.as_str(), two.id.as_deref()), ("two", Some("1")), "the last event id carries over");
-    let end = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap().unwrap_err();
-    assert_eq!(end.kind, ErrorKind::NotFound, "a 404 ends the stream instead of reconnecting forever");
+    let one = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (one.event.as_str(), one.data.as_str(), one.id.as_deref()),
+        ("note", "one", Some("1"))
+    );
+    let two = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (two.data.as_str(), two.id.as_deref()),
+        ("two", Some("1")),
+        "the last event id carries over"
+    );
+    let end = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        end.kind,
+        ErrorKind::NotFound,
+        "a 404 ends the stream instead of reconnecting forever"
+    );
     assert!(events.next().await.is_none());
     server.await.unwrap();
 }

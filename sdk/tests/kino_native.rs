@@ -5,7 +5,13 @@ use kinlink::{Client, Credentials, ErrorKind};
 use kinlink_sandbox::{start, Config, Sandbox};
 
 async fn sandbox(dir: &tempfile::TempDir) -> Sandbox {
-    start(Config { port: 0, data_dir: dir.path().to_owned(), ..Config::default() }).await.expect("sandbox starts")
+    start(Config {
+        port: 0,
+        data_dir: dir.path().to_owned(),
+        ..Config::default()
+    })
+    .await
+    .expect("sandbox starts")
 }
 
 #[tokio::test]
@@ -21,7 +27,11 @@ async fn status_and_config() {
     assert_eq!(config.id, 1);
 
     // X-Api-Key works as well as Bearer.
-    let client = Client::new(&sandbox.url(), Credentials::ApiKeyHeader(sandbox.api_key.clone())).unwrap();
+    let client = Client::new(
+        &sandbox.url(),
+        Credentials::ApiKeyHeader(sandbox.api_key.clone()),
+    )
+    .unwrap();
     client.kino().config().await.unwrap();
     sandbox.shutdown().await;
 }
@@ -32,7 +42,10 @@ async fn wrong_key_is_unauthorized() {
     let sandbox = sandbox(&dir).await;
     let client = Client::new(&sandbox.url(), Credentials::Bearer("nope".into())).unwrap();
     let error = client.kino().config().await.unwrap_err();
-    assert_eq!((error.kind, error.status, error.code.as_deref()), (ErrorKind::Unauthorized, Some(401), Some("unauthorized")));
+    assert_eq!(
+        (error.kind, error.status, error.code.as_deref()),
+        (ErrorKind::Unauthorized, Some(401), Some("unauthorized"))
+    );
     sandbox.shutdown().await;
 }
 
@@ -42,7 +55,10 @@ async fn unreachable_server_is_a_network_error() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let url = format!("http://127.0.0.1:{port}");
-    let client = Client::builder(&url, Credentials::None).retry(kinlink::RetryPolicy::none()).build().unwrap();
+    let client = Client::builder(&url, Credentials::None)
+        .retry(kinlink::RetryPolicy::none())
+        .build()
+        .unwrap();
     let error = client.kino().status().await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Network);
     assert!(error.message.contains(&url), "{}", error.message);
@@ -58,24 +74,51 @@ async fn config_updates_are_partial_and_history_pages_through_them() {
     let client = Client::new(&sandbox.url(), Credentials::Bearer(sandbox.api_key.clone())).unwrap();
     let before = client.kino().config().await.unwrap();
     for minutes in 20..25 {
-        let update = ConfigUpdate { auto_search_interval: Some(minutes), ..ConfigUpdate::default() };
+        let update = ConfigUpdate {
+            auto_search_interval: Some(minutes),
+            ..ConfigUpdate::default()
+        };
         let after = client.kino().update_config(&update).await.unwrap();
         assert_eq!(after.auto_search_interval, minutes);
-        assert_eq!(after.movie_naming_format, before.movie_naming_format, "fields not sent are kept");
+        assert_eq!(
+            after.movie_naming_format, before.movie_naming_format,
+            "fields not sent are kept"
+        );
     }
 
-    let first = client.kino().history(&HistoryQuery { limit: Some(2), ..HistoryQuery::default() }).await.unwrap();
+    let first = client
+        .kino()
+        .history(&HistoryQuery {
+            limit: Some(2),
+            ..HistoryQuery::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(first.results.len(), 2);
     assert!(first.has_more && first.next_cursor.is_some());
     assert!(first.results[0].id > first.results[1].id, "newest first");
 
-    let all: Vec<_> = client.kino().history_all(HistoryQuery { limit: Some(2), ..HistoryQuery::default() }).collect().await;
+    let all: Vec<_> = client
+        .kino()
+        .history_all(HistoryQuery {
+            limit: Some(2),
+            ..HistoryQuery::default()
+        })
+        .collect()
+        .await;
     let ids: Vec<i64> = all.into_iter().map(|entry| entry.unwrap().id).collect();
-    assert_eq!(ids, vec![5, 4, 3, 2, 1], "three pages of 2, 2 and 1 walked in order");
+    assert_eq!(
+        ids,
+        vec![5, 4, 3, 2, 1],
+        "three pages of 2, 2 and 1 walked in order"
+    );
 
     let none: Vec<_> = client
         .kino()
-        .history_all(HistoryQuery { event_types: vec!["movie_added".into()], ..HistoryQuery::default() })
+        .history_all(HistoryQuery {
+            event_types: vec!["movie_added".into()],
+            ..HistoryQuery::default()
+        })
         .collect()
         .await;
     assert!(none.is_empty());

@@ -35,12 +35,20 @@ enum Kind {
 fn safe_href(url: &str) -> Option<String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
-    ["http://", "https://", "mailto:"].iter().any(|scheme| lower.starts_with(scheme)).then(|| url.to_owned())
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+        .then(|| url.to_owned())
 }
 
 /// `rust,ignore` → `language-rust`; only letters, digits, `+`, `-` and `_` are kept.
 fn language_class(info: &str) -> Option<String> {
-    let name: String = info.split([' ', ',']).next()?.chars().filter(|c| c.is_ascii_alphanumeric() || "+-_".contains(*c)).collect();
+    let name: String = info
+        .split([' ', ','])
+        .next()?
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "+-_".contains(*c))
+        .collect();
     (!name.is_empty()).then(|| format!("language-{name}"))
 }
 
@@ -83,7 +91,9 @@ fn parse(text: &str) -> Vec<Node> {
                 continue;
             }
             Event::End(_) if stack.len() > 1 => {
-                let Some((kind, children)) = stack.pop() else { continue };
+                let Some((kind, children)) = stack.pop() else {
+                    continue;
+                };
                 Node::Element(kind, children)
             }
             Event::End(_) => continue,
@@ -97,7 +107,9 @@ fn parse(text: &str) -> Vec<Node> {
             Event::SoftBreak => Node::Text("\n".to_owned()),
             Event::HardBreak => Node::LineBreak,
             Event::Rule => Node::Rule,
-            Event::TaskListMarker(done) => Node::Text(if done { "[x] " } else { "[ ] " }.to_owned()),
+            Event::TaskListMarker(done) => {
+                Node::Text(if done { "[x] " } else { "[ ] " }.to_owned())
+            }
         };
         if let Some((_, children)) = stack.last_mut() {
             children.push(node);
@@ -138,7 +150,9 @@ fn render_element(kind: Kind, children: AnyView) -> AnyView {
         Kind::Heading(5) => view! { <h5>{children}</h5> }.into_any(),
         Kind::Heading(_) => view! { <h6>{children}</h6> }.into_any(),
         Kind::Quote => view! { <blockquote>{children}</blockquote> }.into_any(),
-        Kind::CodeBlock(class) => view! { <pre><code class=class>{children}</code></pre> }.into_any(),
+        Kind::CodeBlock(class) => {
+            view! { <pre><code class=class>{children}</code></pre> }.into_any()
+        }
         Kind::List(None) => view! { <ul>{children}</ul> }.into_any(),
         Kind::List(Some(start)) => view! { <ol start=start.to_string()>{children}</ol> }.into_any(),
         Kind::Item => view! { <li>{children}</li> }.into_any(),
@@ -170,21 +184,47 @@ mod tests {
     #[test]
     fn raw_html_stays_text() {
         let nodes = parse("Echo: <img src=x onerror=alert(1)>");
-        let Node::Element(Kind::Paragraph, children) = &nodes[0] else { panic!("{nodes:?}") };
-        let joined: String = children.iter().map(|n| if let Node::Text(t) = n { t.as_str() } else { "" }).collect();
+        let Node::Element(Kind::Paragraph, children) = &nodes[0] else {
+            panic!("{nodes:?}")
+        };
+        let joined: String = children
+            .iter()
+            .map(|n| {
+                if let Node::Text(t) = n {
+                    t.as_str()
+                } else {
+                    ""
+                }
+            })
+            .collect();
         assert_eq!(joined, "Echo: <img src=x onerror=alert(1)>");
         let block = parse("<script>alert(1)</script>");
-        assert_eq!(block, vec![Node::Element(Kind::Paragraph, vec![text("<script>alert(1)</script>")])]);
+        assert_eq!(
+            block,
+            vec![Node::Element(
+                Kind::Paragraph,
+                vec![text("<script>alert(1)</script>")]
+            )]
+        );
     }
 
     #[test]
     fn only_web_and_mail_links() {
-        assert_eq!(safe_href(" https://example.com/a "), Some("https://example.com/a".to_owned()));
+        assert_eq!(
+            safe_href(" https://example.com/a "),
+            Some("https://example.com/a".to_owned())
+        );
         assert_eq!(safe_href("MAILTO:a@b.c"), Some("MAILTO:a@b.c".to_owned()));
         assert_eq!(safe_href("javascript:alert(1)"), None);
         assert_eq!(safe_href("data:text/html,x"), None);
         let nodes = parse("[x](javascript:alert(1))");
-        assert_eq!(nodes, vec![Node::Element(Kind::Paragraph, vec![Node::Element(Kind::Plain, vec![text("x")])])]);
+        assert_eq!(
+            nodes,
+            vec![Node::Element(
+                Kind::Paragraph,
+                vec![Node::Element(Kind::Plain, vec![text("x")])]
+            )]
+        );
     }
 
     #[test]
@@ -197,10 +237,20 @@ mod tests {
                 Kind::List(None),
                 vec![Node::Element(
                     Kind::Item,
-                    vec![Node::Element(Kind::Strong, vec![text("a")]), text(" "), Node::Code("b".to_owned())]
+                    vec![
+                        Node::Element(Kind::Strong, vec![text("a")]),
+                        text(" "),
+                        Node::Code("b".to_owned())
+                    ]
                 )]
             )
         );
-        assert_eq!(nodes[2], Node::Element(Kind::CodeBlock(Some("language-rust".to_owned())), vec![text("fn x() {}\n")]));
+        assert_eq!(
+            nodes[2],
+            Node::Element(
+                Kind::CodeBlock(Some("language-rust".to_owned())),
+                vec![text("fn x() {}\n")]
+            )
+        );
     }
 }

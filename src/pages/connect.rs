@@ -36,7 +36,10 @@ pub fn ConnectPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         set_error.set(None);
-        check.dispatch(SavedConnection { server: server.get_untracked().trim().to_owned(), api_key: api_key.get_untracked() });
+        check.dispatch(SavedConnection {
+            server: server.get_untracked().trim().to_owned(),
+            api_key: api_key.get_untracked(),
+        });
     };
 
     view! {

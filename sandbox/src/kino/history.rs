@@ -43,14 +43,28 @@ fn decode_cursor(text: &str) -> Option<i64> {
 }
 
 fn encode_cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&Cursor { id, sort_value: None }).expect("a cursor serializes"))
+    URL_SAFE_NO_PAD.encode(
+        serde_json::to_vec(&Cursor {
+            id,
+            sort_value: None,
+        })
+        .expect("a cursor serializes"),
+    )
 }
 
-pub async fn list(State(state): State<AppState>, Query(query): Query<HistoryQuery>) -> Result<Json<HistoryPage>, Error> {
+pub async fn list(
+    State(state): State<AppState>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Json<HistoryPage>, Error> {
     let limit = query.limit.unwrap_or(25).clamp(1, 100);
     let mut event_types: Vec<String> = query.event_type.into_iter().collect();
     if let Some(list) = query.event_types {
-        event_types.extend(list.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned));
+        event_types.extend(
+            list.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
+        );
     }
     let filter = HistoryFilter {
         before_id: query.cursor.as_deref().and_then(decode_cursor),
@@ -62,8 +76,14 @@ pub async fn list(State(state): State<AppState>, Query(query): Query<HistoryQuer
     let mut results = state.store().history(&filter, limit as usize + 1)?;
     let has_more = results.len() > limit as usize;
     results.truncate(limit as usize);
-    let next_cursor = has_more.then(|| results.last().map(|row| encode_cursor(row.id))).flatten();
-    Ok(Json(HistoryPage { results, has_more, next_cursor }))
+    let next_cursor = has_more
+        .then(|| results.last().map(|row| encode_cursor(row.id)))
+        .flatten();
+    Ok(Json(HistoryPage {
+        results,
+        has_more,
+        next_cursor,
+    }))
 }
 
 #[cfg(test)]
@@ -73,7 +93,10 @@ mod tests {
     #[test]
     fn cursor_round_trip_matches_kino() {
         assert_eq!(encode_cursor(5), "eyJpZCI6NSwic29ydF92YWx1ZSI6bnVsbH0");
-        assert_eq!(decode_cursor("eyJpZCI6NSwic29ydF92YWx1ZSI6bnVsbH0"), Some(5));
+        assert_eq!(
+            decode_cursor("eyJpZCI6NSwic29ydF92YWx1ZSI6bnVsbH0"),
+            Some(5)
+        );
         assert_eq!(decode_cursor("%%%"), None);
         assert_eq!(decode_cursor("bm90IGpzb24"), None);
     }

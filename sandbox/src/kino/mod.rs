@@ -30,7 +30,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/api/v1/config",
             get(get_config).put(put_config).fallback(not_implemented),
         )
-        .route("/api/v1/history", get(history::list).fallback(not_implemented))
+        .route(
+            "/api/v1/history",
+            get(history::list).fallback(not_implemented),
+        )
         .route("/api", any(not_implemented))
         .route("/api/{*rest}", any(not_implemented))
         .layer(middleware::from_fn_with_state(

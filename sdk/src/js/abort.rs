@@ -23,7 +23,9 @@ async fn aborted(signal: AbortSignal) {
     let promise = Promise::new(&mut |resolve, _| {
         let options = web_sys::AddEventListenerOptions::new();
         options.set_once(true);
-        let _ = signal.add_event_listener_with_callback_and_add_event_listener_options("abort", &resolve, &options);
+        let _ = signal.add_event_listener_with_callback_and_add_event_listener_options(
+            "abort", &resolve, &options,
+        );
     });
     let _ = JsFuture::from(promise).await;
 }
@@ -33,7 +35,9 @@ pub(crate) async fn abortable<T>(
     signal: Option<AbortSignal>,
     call: impl Future<Output = Result<T, ApiError>>,
 ) -> Result<T, ApiError> {
-    let Some(signal) = signal else { return call.await };
+    let Some(signal) = signal else {
+        return call.await;
+    };
     if signal.aborted() {
         return Err(aborted_error());
     }

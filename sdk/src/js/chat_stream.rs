@@ -40,7 +40,11 @@ impl JsChatStream {
             sink.borrow_mut().push(&chunk);
             to_js_value(&chunk)
         });
-        let value: JsValue = JsChatStream { reader: ItemReader::new(Box::pin(items), signal), accumulator }.into();
+        let value: JsValue = JsChatStream {
+            reader: ItemReader::new(Box::pin(items), signal),
+            accumulator,
+        }
+        .into();
         make_async_iterable(value)
     }
 }
@@ -48,13 +52,18 @@ impl JsChatStream {
 #[wasm_bindgen(js_class = ChatCompletionStream)]
 impl JsChatStream {
     /// The async-iterator protocol: resolves with the next chunk, or `done` at the end.
-    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>")]
+    #[wasm_bindgen(
+        unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>"
+    )]
     pub fn next(&self) -> Promise {
         self.reader.next()
     }
 
     /// Called by `for await` on `break`/`return`: aborts the request.
-    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>")]
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>"
+    )]
     pub fn return_(&self) -> Promise {
         self.reader.close();
         ItemReader::finish()

@@ -77,7 +77,9 @@ fn millis(ms: f64) -> Result<Duration, JsValue> {
     if ms.is_finite() && ms >= 0.0 {
         Ok(Duration::from_secs_f64(ms / 1000.0))
     } else {
-        Err(invalid(format!("a duration in milliseconds must be a non-negative number, not {ms}")))
+        Err(invalid(format!(
+            "a duration in milliseconds must be a non-negative number, not {ms}"
+        )))
     }
 }
 
@@ -86,7 +88,10 @@ fn invalid(message: String) -> JsValue {
 }
 
 /// [`super::from_js`], thrown as a `KinlinkError`.
-fn parse<T: serde::de::DeserializeOwned + Default>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+fn parse<T: serde::de::DeserializeOwned + Default>(
+    value: &JsValue,
+    what: &str,
+) -> Result<T, JsValue> {
     super::from_js(value.clone(), what).map_err(|e| to_js_error(&e))
 }
 
@@ -95,18 +100,26 @@ impl CallOptions {
         let value = &options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let fields: CallOptionFields = parse(value, "call options")?;
         let signal = if value.is_object() {
-            let signal = js_sys::Reflect::get(value, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
+            let signal =
+                js_sys::Reflect::get(value, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
             if signal.is_undefined() || signal.is_null() {
                 None
             } else {
-                Some(signal.dyn_into::<web_sys::AbortSignal>().map_err(|_| invalid("`signal` must be an AbortSignal".into()))?)
+                Some(
+                    signal
+                        .dyn_into::<web_sys::AbortSignal>()
+                        .map_err(|_| invalid("`signal` must be an AbortSignal".into()))?,
+                )
             }
         } else {
             None
         };
         let mut request = RequestOptions::default();
         if let Some(n) = fields.max_retries {
-            request.retry = Some(RetryPolicy { max_retries: n, ..RetryPolicy::default() });
+            request.retry = Some(RetryPolicy {
+                max_retries: n,
+                ..RetryPolicy::default()
+            });
         }
         request.timeout = fields.timeout_ms.map(millis).transpose()?;
         request.stream_idle_timeout = fields.stream_idle_timeout_ms.map(millis).transpose()?;
@@ -129,16 +142,24 @@ impl JsClient {
         #[wasm_bindgen(js_name = apiKey)] api_key: Option<String>,
         options: Option<ClientOptionsArg>,
     ) -> Result<JsClient, JsValue> {
-        let options: ClientOptions = parse(&options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED), "client options")?;
+        let options: ClientOptions = parse(
+            &options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+            "client options",
+        )?;
         let credentials = match (api_key, options.api_key_header.as_deref()) {
             (None, _) => Credentials::None,
             (Some(key), Some("x-api-key")) => Credentials::ApiKeyHeader(key),
             (Some(key), None | Some("authorization")) => Credentials::Bearer(key),
-            (Some(_), Some(other)) => return Err(invalid(format!("unknown apiKeyHeader {other:?}"))),
+            (Some(_), Some(other)) => {
+                return Err(invalid(format!("unknown apiKeyHeader {other:?}")))
+            }
         };
         let mut builder = Client::builder(base_url, credentials);
         if let Some(n) = options.max_retries {
-            builder = builder.retry(RetryPolicy { max_retries: n, ..RetryPolicy::default() });
+            builder = builder.retry(RetryPolicy {
+                max_retries: n,
+                ..RetryPolicy::default()
+            });
         }
         if let Some(ms) = options.timeout_ms {
             builder = builder.timeout(millis(ms)?);

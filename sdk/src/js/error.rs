@@ -84,6 +84,9 @@ use serde::Serialize;
 #[wasm_bindgen(js_name = isKinlinkError, unchecked_return_type = "value is KinlinkError")]
 pub fn is_kinlink_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: &JsValue) -> bool {
     value.is_instance_of::<js_sys::Error>()
-        && js_sys::Reflect::get(value, &"name".into()).ok().and_then(|n| n.as_string()).as_deref()
+        && js_sys::Reflect::get(value, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .as_deref()
             == Some("KinlinkError")
 }

@@ -58,7 +58,10 @@ fn iterator_result(done: bool, value: &JsValue) -> JsValue {
 
 impl ItemReader {
     pub(crate) fn new(items: JsItems, signal: Option<AbortSignal>) -> ItemReader {
-        ItemReader { phase: Rc::new(RefCell::new(Phase::Open(items))), signal }
+        ItemReader {
+            phase: Rc::new(RefCell::new(Phase::Open(items))),
+            signal,
+        }
     }
 
     /// Takes the stream for one read; `Ok(None)` when it has ended.
@@ -71,7 +74,10 @@ impl ItemReader {
                 *self.phase.borrow_mut() = Phase::Ended;
                 Ok(None)
             }
-            Phase::Busy => Err(ApiError::new(ErrorKind::InvalidArgument, "another read of this stream is still pending")),
+            Phase::Busy => Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                "another read of this stream is still pending",
+            )),
         }
     }
 
@@ -107,7 +113,9 @@ impl ItemReader {
 
     /// Reads everything left, discarding the values (for callers that collect through the stream).
     pub(crate) async fn drain(&self) -> Result<(), ApiError> {
-        let Some(mut items) = self.take()? else { return Ok(()) };
+        let Some(mut items) = self.take()? else {
+            return Ok(());
+        };
         let result = abortable(self.signal.clone(), async {
             while let Some(item) = items.next().await {
                 item?;
@@ -147,7 +155,12 @@ pub struct JsItemStream {
 
 impl JsItemStream {
     pub(crate) fn wrap(items: JsItems, signal: Option<AbortSignal>) -> JsValue {
-        make_async_iterable(JsItemStream { reader: ItemReader::new(items, signal) }.into())
+        make_async_iterable(
+            JsItemStream {
+                reader: ItemReader::new(items, signal),
+            }
+            .into(),
+        )
     }
 }
 
@@ -160,7 +173,10 @@ impl JsItemStream {
     }
 
     /// Called by `for await` on `break`: stops fetching.
-    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>")]
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>"
+    )]
     pub fn return_(&self) -> Promise {
         self.reader.close();
         ItemReader::finish()

@@ -23,14 +23,19 @@ use crate::{ApiError, RequestOptions};
 
 /// The one bridge from a Rust call to a JS promise: parses the call options, honours their
 /// `AbortSignal`, and converts the result or the error.
-fn promise<T, F>(options: Option<client::CallOptionsArg>, call: impl FnOnce(RequestOptions) -> F + 'static) -> Promise
+fn promise<T, F>(
+    options: Option<client::CallOptionsArg>,
+    call: impl FnOnce(RequestOptions) -> F + 'static,
+) -> Promise
 where
     T: Serialize,
     F: Future<Output = Result<T, ApiError>> + 'static,
 {
     future_to_promise(async move {
         let options = client::CallOptions::from_js(options)?;
-        let value = abort::abortable(options.signal, call(options.request)).await.map_err(|e| error::to_js_error(&e))?;
+        let value = abort::abortable(options.signal, call(options.request))
+            .await
+            .map_err(|e| error::to_js_error(&e))?;
         to_js(&value)
     })
 }
@@ -43,12 +48,19 @@ fn to_js_value<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
 }
 
 /// A JS argument → Rust value; `undefined`/`null` give the default.
-fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, ApiError> {
+fn from_js<T: serde::de::DeserializeOwned + Default>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, ApiError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| ApiError::new(crate::ErrorKind::InvalidArgument, format!("invalid {what}: {e}")))
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        ApiError::new(
+            crate::ErrorKind::InvalidArgument,
+            format!("invalid {what}: {e}"),
+        )
+    })
 }
 
 /// [`to_js_value`] with the error already thrown as a `KinlinkError`.

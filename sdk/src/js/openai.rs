@@ -38,7 +38,9 @@ impl JsChat {
     /// Chat completions.
     #[wasm_bindgen(getter)]
     pub fn completions(&self) -> JsCompletions {
-        JsCompletions { client: self.client.clone() }
+        JsCompletions {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -56,9 +58,13 @@ impl JsCompletions {
         let client = self.client.clone();
         future_to_promise(async move {
             let options = CallOptions::from_js(options)?;
-            let request: ChatCompletionRequest = serde_wasm_bindgen::from_value(body).map_err(|e| {
-                to_js_error(&ApiError::new(ErrorKind::InvalidArgument, format!("invalid chat completion request: {e}")))
-            })?;
+            let request: ChatCompletionRequest =
+                serde_wasm_bindgen::from_value(body).map_err(|e| {
+                    to_js_error(&ApiError::new(
+                        ErrorKind::InvalidArgument,
+                        format!("invalid chat completion request: {e}"),
+                    ))
+                })?;
             let chat = client.chat().with_options(options.request);
             if request.stream == Some(true) {
                 let stream = super::abort::abortable(options.signal.clone(), chat.stream(&request))
@@ -93,7 +99,9 @@ impl JsModels {
     #[wasm_bindgen(unchecked_return_type = "Promise<Model[]>")]
     pub fn list(&self, options: Option<CallOptionsArg>) -> Promise {
         let client = self.client.clone();
-        promise(options, move |o| async move { client.models().with_options(o).list().await })
+        promise(options, move |o| async move {
+            client.models().with_options(o).list().await
+        })
     }
 }
 
@@ -113,8 +121,15 @@ impl JsAgents {
 impl JsAgents {
     /// `POST /v1/agents/{agentId}/run` with `{"input": input}`.
     #[wasm_bindgen(unchecked_return_type = "Promise<AgentRun>")]
-    pub fn run(&self, #[wasm_bindgen(js_name = agentId)] agent_id: String, input: String, options: Option<CallOptionsArg>) -> Promise {
+    pub fn run(
+        &self,
+        #[wasm_bindgen(js_name = agentId)] agent_id: String,
+        input: String,
+        options: Option<CallOptionsArg>,
+    ) -> Promise {
         let client = self.client.clone();
-        promise(options, move |o| async move { client.agents().with_options(o).run(&agent_id, &input).await })
+        promise(options, move |o| async move {
+            client.agents().with_options(o).run(&agent_id, &input).await
+        })
     }
 }

@@ -16,7 +16,10 @@ pub struct Kino<'c> {
 
 impl<'c> Kino<'c> {
     pub(crate) fn new(client: &'c Client) -> Self {
-        Kino { client, options: RequestOptions::default() }
+        Kino {
+            client,
+            options: RequestOptions::default(),
+        }
     }
 
     /// The same operations with per-call retries, timeouts or headers.
@@ -27,29 +30,68 @@ impl<'c> Kino<'c> {
 
     /// `GET /api/v1/status`: version and setup state. Public: works without a key.
     pub async fn status(&self) -> Result<Status, ApiError> {
-        self.client.transport().json(Method::Get, "/api/v1/status", &[], None::<&()>, &self.options).await
+        self.client
+            .transport()
+            .json(
+                Method::Get,
+                "/api/v1/status",
+                &[],
+                None::<&()>,
+                &self.options,
+            )
+            .await
     }
 
     /// `GET /api/v1/config`: the configuration singleton, secrets masked by the server.
     pub async fn config(&self) -> Result<Config, ApiError> {
-        self.client.transport().json(Method::Get, "/api/v1/config", &[], None::<&()>, &self.options).await
+        self.client
+            .transport()
+            .json(
+                Method::Get,
+                "/api/v1/config",
+                &[],
+                None::<&()>,
+                &self.options,
+            )
+            .await
     }
 
     /// `PUT /api/v1/config`: changes only the fields set in `update`; returns the whole config.
     pub async fn update_config(&self, update: &ConfigUpdate) -> Result<Config, ApiError> {
-        self.client.transport().json(Method::Put, "/api/v1/config", &[], Some(update), &self.options).await
+        self.client
+            .transport()
+            .json(
+                Method::Put,
+                "/api/v1/config",
+                &[],
+                Some(update),
+                &self.options,
+            )
+            .await
     }
 
     /// `GET /api/v1/history`: one page, newest first.
     pub async fn history(&self, query: &HistoryQuery) -> Result<Page<HistoryEntry>, ApiError> {
-        let page = PageRequest { limit: query.limit, cursor: query.cursor.clone() };
+        let page = PageRequest {
+            limit: query.limit,
+            cursor: query.cursor.clone(),
+        };
         let mut params = page.query();
         params.extend(query.movie_id.map(|id| ("movie_id", id.to_string())));
         params.extend(query.episode_id.map(|id| ("episode_id", id.to_string())));
         if !query.event_types.is_empty() {
             params.push(("event_types", query.event_types.join(",")));
         }
-        self.client.transport().json(Method::Get, "/api/v1/history", &params, None::<&()>, &self.options).await
+        self.client
+            .transport()
+            .json(
+                Method::Get,
+                "/api/v1/history",
+                &params,
+                None::<&()>,
+                &self.options,
+            )
+            .await
     }
 
     /// Every history entry matching `query`, newest first, fetching pages of `query.limit` as the
@@ -59,7 +101,11 @@ impl<'c> Kino<'c> {
         let options = self.options.clone();
         paginate(query.limit, move |page| {
             let (client, options) = (client.clone(), options.clone());
-            let query = HistoryQuery { cursor: page.cursor, limit: page.limit, ..query.clone() };
+            let query = HistoryQuery {
+                cursor: page.cursor,
+                limit: page.limit,
+                ..query.clone()
+            };
             async move { client.kino().with_options(options).history(&query).await }
         })
     }

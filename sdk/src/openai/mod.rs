@@ -23,17 +23,26 @@ fn v1(client: &Client, path: &str) -> String {
 impl Client {
     /// `POST /v1/chat/completions`.
     pub fn chat(&self) -> Chat<'_> {
-        Chat { client: self, options: RequestOptions::default() }
+        Chat {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `GET /v1/models`.
     pub fn models(&self) -> Models<'_> {
-        Models { client: self, options: RequestOptions::default() }
+        Models {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `POST /v1/agents/{agentId}/run`.
     pub fn agents(&self) -> Agents<'_> {
-        Agents { client: self, options: RequestOptions::default() }
+        Agents {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 }
 
@@ -54,21 +63,41 @@ impl Chat<'_> {
     /// Generation has no server-side effect, so a rejected or failed attempt is safe to repeat even though
     /// it is a POST (what the official clients do too).
     fn options(&self) -> RequestOptions {
-        RequestOptions { retry_non_idempotent: true, ..self.options.clone() }
+        RequestOptions {
+            retry_non_idempotent: true,
+            ..self.options.clone()
+        }
     }
 
     /// Creates a completion and waits for all of it.
-    pub async fn create(&self, request: &ChatCompletionRequest) -> Result<ChatCompletion, ApiError> {
-        let body = ChatCompletionRequest { stream: None, stream_options: None, ..request.clone() };
+    pub async fn create(
+        &self,
+        request: &ChatCompletionRequest,
+    ) -> Result<ChatCompletion, ApiError> {
+        let body = ChatCompletionRequest {
+            stream: None,
+            stream_options: None,
+            ..request.clone()
+        };
         let path = v1(self.client, "/chat/completions");
-        self.client.transport().json(Method::Post, &path, &[], Some(&body), &self.options()).await
+        self.client
+            .transport()
+            .json(Method::Post, &path, &[], Some(&body), &self.options())
+            .await
     }
 
     /// Creates a completion and streams its chunks as they are generated.
     pub async fn stream(&self, request: &ChatCompletionRequest) -> Result<ChatStream, ApiError> {
-        let body = ChatCompletionRequest { stream: Some(true), ..request.clone() };
+        let body = ChatCompletionRequest {
+            stream: Some(true),
+            ..request.clone()
+        };
         let path = v1(self.client, "/chat/completions");
-        let (_headers, bytes) = self.client.transport().stream(Method::Post, &path, Some(&body), &self.options()).await?;
+        let (_headers, bytes) = self
+            .client
+            .transport()
+            .stream(Method::Post, &path, Some(&body), &self.options())
+            .await?;
         Ok(ChatStream::new(bytes))
     }
 }
@@ -98,7 +127,11 @@ impl Models<'_> {
     /// Lists the models the server offers.
     pub async fn list(&self) -> Result<Vec<Model>, ApiError> {
         let path = v1(self.client, "/models");
-        let list: ModelList = self.client.transport().json(Method::Get, &path, &[], None::<&()>, &self.options).await?;
+        let list: ModelList = self
+            .client
+            .transport()
+            .json(Method::Get, &path, &[], None::<&()>, &self.options)
+            .await?;
         Ok(match list {
             ModelList::Wrapped { data } | ModelList::Bare(data) => data,
         })
@@ -126,7 +159,19 @@ impl Agents<'_> {
 
     /// Runs an agent with `input`. Not retried by default: a run has effects.
     pub async fn run(&self, agent_id: &str, input: &str) -> Result<AgentRun, ApiError> {
-        let path = v1(self.client, &format!("/agents/{}/run", encode_segment(agent_id)));
-        self.client.transport().json(Method::Post, &path, &[], Some(&AgentInput { input }), &self.options).await
+        let path = v1(
+            self.client,
+            &format!("/agents/{}/run", encode_segment(agent_id)),
+        );
+        self.client
+            .transport()
+            .json(
+                Method::Post,
+                &path,
+                &[],
+                Some(&AgentInput { input }),
+                &self.options,
+            )
+            .await
     }
 }

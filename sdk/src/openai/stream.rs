@@ -9,7 +9,10 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use super::types::{AssistantMessage, ChatCompletion, ChatCompletionChunk, Choice, FinishReason, Role, ToolCall, Usage};
+use super::types::{
+    AssistantMessage, ChatCompletion, ChatCompletionChunk, Choice, FinishReason, Role, ToolCall,
+    Usage,
+};
 use crate::transport::sse::{SseEvent, SseStream};
 use crate::transport::{ApiError, ByteStream, ErrorKind};
 
@@ -40,7 +43,10 @@ fn decode_event(event: &SseEvent) -> Result<Frame, ApiError> {
         return Ok(Frame::Skip);
     }
     let value: Value = serde_json::from_str(data).map_err(|e| {
-        let mut error = ApiError::new(ErrorKind::Decode, format!("a stream event was not JSON: {e}"));
+        let mut error = ApiError::new(
+            ErrorKind::Decode,
+            format!("a stream event was not JSON: {e}"),
+        );
         error.body_excerpt = Some(data.chars().take(200).collect());
         error
     })?;
@@ -50,16 +56,24 @@ fn decode_event(event: &SseEvent) -> Result<Frame, ApiError> {
     if !value.is_object() {
         return Ok(Frame::Skip);
     }
-    serde_json::from_value(value).map(Frame::Chunk).map_err(|e| {
-        let mut error = ApiError::new(ErrorKind::Decode, format!("a stream chunk had an unexpected shape: {e}"));
-        error.body_excerpt = Some(data.chars().take(200).collect());
-        error
-    })
+    serde_json::from_value(value)
+        .map(Frame::Chunk)
+        .map_err(|e| {
+            let mut error = ApiError::new(
+                ErrorKind::Decode,
+                format!("a stream chunk had an unexpected shape: {e}"),
+            );
+            error.body_excerpt = Some(data.chars().take(200).collect());
+            error
+        })
 }
 
 impl ChatStream {
     pub(crate) fn new(body: ByteStream) -> ChatStream {
-        ChatStream { events: Some(SseStream::new(body)), finished: false }
+        ChatStream {
+            events: Some(SseStream::new(body)),
+            finished: false,
+        }
     }
 
     /// Reads the rest of the stream and returns the assembled completion.
@@ -77,7 +91,9 @@ impl Stream for ChatStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
-            let Some(events) = self.events.as_mut() else { return Poll::Ready(None) };
+            let Some(events) = self.events.as_mut() else {
+                return Poll::Ready(None);
+            };
             let event = match Pin::new(events).poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Some(Ok(event))) => event,
@@ -189,7 +205,10 @@ impl ChatAccumulator {
 
     /// The text of choice 0 so far (what a UI shows while streaming).
     pub fn text(&self) -> &str {
-        self.choices.get(&0).and_then(|c| c.content.as_deref()).unwrap_or("")
+        self.choices
+            .get(&0)
+            .and_then(|c| c.content.as_deref())
+            .unwrap_or("")
     }
 
     /// The completion assembled from everything pushed.
@@ -218,7 +237,13 @@ impl ChatAccumulator {
                 finish_reason: acc.finish_reason.clone(),
             })
             .collect();
-        ChatCompletion { id: self.id.clone(), model: self.model.clone(), created: self.created, choices, usage: self.usage }
+        ChatCompletion {
+            id: self.id.clone(),
+            model: self.model.clone(),
+            created: self.created,
+            choices,
+            usage: self.usage,
+        }
     }
 }
 

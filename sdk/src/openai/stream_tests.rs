@@ -14,13 +14,18 @@ struct Outcome {
 
 /// Feeds `frames` (raw bytes as a server would send them, one network chunk each) through a ChatStream.
 fn run(frames: &[&str]) -> Outcome {
-    let owned: Vec<Result<Vec<u8>, ApiError>> = frames.iter().map(|f| Ok(f.as_bytes().to_vec())).collect();
+    let owned: Vec<Result<Vec<u8>, ApiError>> =
+        frames.iter().map(|f| Ok(f.as_bytes().to_vec())).collect();
     let body: ByteStream = Box::pin(futures_util::stream::iter(owned));
     let mut stream = ChatStream::new(body);
     let mut accumulator = ChatAccumulator::default();
     let mut chunks = Vec::new();
     let mut error = None;
-    while let Some(item) = stream.next().now_or_never().expect("fixtures are always ready") {
+    while let Some(item) = stream
+        .next()
+        .now_or_never()
+        .expect("fixtures are always ready")
+    {
         match item {
             Ok(chunk) => {
                 accumulator.push(&chunk);
@@ -32,7 +37,11 @@ fn run(frames: &[&str]) -> Outcome {
             }
         }
     }
-    Outcome { chunks, error, completion: accumulator.finish() }
+    Outcome {
+        chunks,
+        error,
+        completion: accumulator.finish(),
+    }
 }
 
 fn data(json: &str) -> String {
@@ -45,16 +54,28 @@ const WORLD: &str = r#"{"id":"c1","object":"chat.completion.chunk","created":1,"
 const STOP: &str = r#"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#;
 
 fn text(o: &Outcome) -> Option<&str> {
-    o.completion.choices.first().and_then(|c| c.message.content.as_deref())
+    o.completion
+        .choices
+        .first()
+        .and_then(|c| c.message.content.as_deref())
 }
 
 #[test]
 fn openai_reference_stream() {
-    let o = run(&[&data(ROLE), &data(HELLO), &data(WORLD), &data(STOP), "data: [DONE]\n\n"]);
+    let o = run(&[
+        &data(ROLE),
+        &data(HELLO),
+        &data(WORLD),
+        &data(STOP),
+        "data: [DONE]\n\n",
+    ]);
     assert!(o.error.is_none());
     assert_eq!(o.chunks.len(), 4);
     assert_eq!(text(&o), Some("Hello"));
-    assert_eq!(o.completion.choices[0].finish_reason, Some(FinishReason::Stop));
+    assert_eq!(
+        o.completion.choices[0].finish_reason,
+        Some(FinishReason::Stop)
+    );
     assert_eq!(o.completion.choices[0].message.role, Role::Assistant);
     assert_eq!(o.completion.id, "c1");
 }
@@ -74,7 +95,9 @@ fn data_without_space_comments_and_event_lines() {
 
 #[test]
 fn crlf_framing_split_anywhere() {
-    let all = format!("data: {ROLE}\r\n\r\ndata: {HELLO}\r\n\r\ndata: {STOP}\r\n\r\ndata: [DONE]\r\n\r\n");
+    let all = format!(
+        "data: {ROLE}\r\n\r\ndata: {HELLO}\r\n\r\ndata: {STOP}\r\n\r\ndata: [DONE]\r\n\r\n"
+    );
     for cut in (0..all.len()).step_by(7) {
         let (a, b) = all.split_at(cut);
         let o = run(&[a, b]);
@@ -90,7 +113,11 @@ fn role_together_with_content_and_no_role_at_all() {
     assert_eq!(text(&o), Some("Hi"));
     let o = run(&[&data(HELLO), &data(WORLD), &data(STOP), "data: [DONE]\n\n"]);
     assert!(o.error.is_none());
-    assert_eq!(o.completion.choices[0].message.role, Role::Assistant, "role defaults to assistant");
+    assert_eq!(
+        o.completion.choices[0].message.role,
+        Role::Assistant,
+        "role defaults to assistant"
+    );
 }
 
 #[test]
@@ -99,9 +126,18 @@ fn finish_reason_null_absent_empty_known_and_unknown() {
         (r#""finish_reason":null"#, None),
         (r#""finish_reason":"""#, None),
         (r#""finish_reason":"length""#, Some(FinishReason::Length)),
-        (r#""finish_reason":"tool_calls""#, Some(FinishReason::ToolCalls)),
-        (r#""finish_reason":"content_filter""#, Some(FinishReason::ContentFilter)),
-        (r#""finish_reason":"end_turn""#, Some(FinishReason::Unknown("end_turn".into()))),
+        (
+            r#""finish_reason":"tool_calls""#,
+            Some(FinishReason::ToolCalls),
+        ),
+        (
+            r#""finish_reason":"content_filter""#,
+            Some(FinishReason::ContentFilter),
+        ),
+        (
+            r#""finish_reason":"end_turn""#,
+            Some(FinishReason::Unknown("end_turn".into())),
+        ),
     ] {
         let chunk = format!(r#"{{"choices":[{{"index":0,"delta":{{"content":"x"}},{wire}}}]}}"#);
         let o = run(&[&data(&chunk), "data: [DONE]\n\n"]);
@@ -109,7 +145,10 @@ fn finish_reason_null_absent_empty_known_and_unknown() {
         assert_eq!(o.completion.choices[0].finish_reason, expected, "{wire}");
     }
     // Absent entirely, on every chunk.
-    let o = run(&[&data(r#"{"choices":[{"index":0,"delta":{"content":"x"}}]}"#), "data: [DONE]\n\n"]);
+    let o = run(&[
+        &data(r#"{"choices":[{"index":0,"delta":{"content":"x"}}]}"#),
+        "data: [DONE]\n\n",
+    ]);
     assert_eq!(o.completion.choices[0].finish_reason, None);
     assert_eq!(text(&o), Some("x"));
 }
@@ -122,9 +161,22 @@ fn usage_chunk_forms() {
         format!(r#"{{"id":"c1","choices":[{{"index":0,"delta":{{}}}}],{usage}}}"#),
         format!(r#"{{"id":"c1","choices":null,{usage}}}"#),
     ] {
-        let o = run(&[&data(ROLE), &data(HELLO), &data(STOP), &data(&last), "data: [DONE]\n\n"]);
+        let o = run(&[
+            &data(ROLE),
+            &data(HELLO),
+            &data(STOP),
+            &data(&last),
+            "data: [DONE]\n\n",
+        ]);
         assert!(o.error.is_none(), "{last}: {:?}", o.error);
-        assert_eq!(o.completion.usage, Some(Usage { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }));
+        assert_eq!(
+            o.completion.usage,
+            Some(Usage {
+                prompt_tokens: 5,
+                completion_tokens: 2,
+                total_tokens: 7
+            })
+        );
         assert_eq!(text(&o), Some("Hel"));
         assert_eq!(o.completion.choices.len(), 1);
     }
@@ -138,24 +190,52 @@ const TOOL_3: &str = r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0
 fn tool_call_fragments_by_index_after_text() {
     let second_tool = r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"get_time","arguments":"{}"}}]}}]}"#;
     let finish = r#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#;
-    let o = run(&[&data(HELLO), &data(TOOL_1), &data(second_tool), &data(TOOL_2), &data(TOOL_3), &data(finish), "data: [DONE]\n\n"]);
+    let o = run(&[
+        &data(HELLO),
+        &data(TOOL_1),
+        &data(second_tool),
+        &data(TOOL_2),
+        &data(TOOL_3),
+        &data(finish),
+        "data: [DONE]\n\n",
+    ]);
     assert!(o.error.is_none());
     let message = &o.completion.choices[0].message;
-    assert_eq!(message.content.as_deref(), Some("Hel"), "text may precede tool calls");
+    assert_eq!(
+        message.content.as_deref(),
+        Some("Hel"),
+        "text may precede tool calls"
+    );
     assert_eq!(message.tool_calls.len(), 2);
     assert_eq!(message.tool_calls[0].id, "call_1");
     assert_eq!(message.tool_calls[0].function.name, "get_weather");
-    assert_eq!(message.tool_calls[0].function.arguments, r#"{"city":"Paris"}"#);
+    assert_eq!(
+        message.tool_calls[0].function.arguments,
+        r#"{"city":"Paris"}"#
+    );
     assert_eq!(message.tool_calls[1].function.name, "get_time");
-    assert_eq!(o.completion.choices[0].finish_reason, Some(FinishReason::ToolCalls));
+    assert_eq!(
+        o.completion.choices[0].finish_reason,
+        Some(FinishReason::ToolCalls)
+    );
 }
 
 #[test]
 fn tool_call_finished_with_stop() {
-    let o = run(&[&data(TOOL_1), &data(TOOL_2), &data(TOOL_3), &data(STOP), "data: [DONE]\n\n"]);
+    let o = run(&[
+        &data(TOOL_1),
+        &data(TOOL_2),
+        &data(TOOL_3),
+        &data(STOP),
+        "data: [DONE]\n\n",
+    ]);
     let choice = &o.completion.choices[0];
     assert_eq!(choice.finish_reason, Some(FinishReason::Stop));
-    assert_eq!(choice.message.tool_calls.len(), 1, "the tool call is kept even though the reason says stop");
+    assert_eq!(
+        choice.message.tool_calls.len(),
+        1,
+        "the tool call is kept even though the reason says stop"
+    );
 }
 
 #[test]
@@ -163,7 +243,10 @@ fn tool_calls_dropped_by_the_server_leave_only_the_finish() {
     let finish = r#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#;
     let o = run(&[&data(finish), "data: [DONE]\n\n"]);
     assert!(o.error.is_none());
-    assert_eq!(o.completion.choices[0].finish_reason, Some(FinishReason::ToolCalls));
+    assert_eq!(
+        o.completion.choices[0].finish_reason,
+        Some(FinishReason::ToolCalls)
+    );
     assert!(o.completion.choices[0].message.tool_calls.is_empty());
     assert_eq!(o.completion.choices[0].message.content, None);
 }
@@ -194,9 +277,15 @@ fn error_inside_a_200_stream() {
     assert_eq!(error.message, "upstream failed");
     assert_eq!(o.chunks.len(), 2, "nothing after the error");
     // `event: error` with a payload that is not an OpenAI envelope.
-    let o = run(&[&data(HELLO), "event: error\ndata: {\"message\":\"overloaded\",\"code\":529}\n\n"]);
+    let o = run(&[
+        &data(HELLO),
+        "event: error\ndata: {\"message\":\"overloaded\",\"code\":529}\n\n",
+    ]);
     let error = o.error.expect("an error");
-    assert_eq!((error.kind, error.message.as_str(), error.code.as_deref()), (ErrorKind::Stream, "overloaded", Some("529")));
+    assert_eq!(
+        (error.kind, error.message.as_str(), error.code.as_deref()),
+        (ErrorKind::Stream, "overloaded", Some("529"))
+    );
 }
 
 #[test]
@@ -221,7 +310,10 @@ fn transport_errors_pass_through_once() {
     assert!(matches!(stream.next().now_or_never(), Some(Some(Ok(_)))));
     let error = stream.next().now_or_never().unwrap().unwrap().unwrap_err();
     assert_eq!(error.kind, ErrorKind::Timeout);
-    assert!(stream.next().now_or_never().unwrap().is_none(), "nothing after an error");
+    assert!(
+        stream.next().now_or_never().unwrap().is_none(),
+        "nothing after an error"
+    );
 }
 
 #[test]
@@ -246,14 +338,19 @@ fn non_streamed_completion_variations() {
 
 #[test]
 fn requests_pass_unknown_fields_through() {
-    let mut request = ChatCompletionRequest::new("m", vec![ChatMessage::system("s"), ChatMessage::user("u")]);
+    let mut request =
+        ChatCompletionRequest::new("m", vec![ChatMessage::system("s"), ChatMessage::user("u")]);
     request.extra.insert("seed".into(), serde_json::json!(7));
     request.max_tokens = Some(5);
     let json = serde_json::to_value(&request).unwrap();
     assert_eq!(json["seed"], 7);
     assert_eq!(json["max_tokens"], 5);
     assert_eq!(json["messages"][0]["role"], "system");
-    assert!(json.get("tools").is_none() && json.get("stream").is_none() && json.get("temperature").is_none());
+    assert!(
+        json.get("tools").is_none()
+            && json.get("stream").is_none()
+            && json.get("temperature").is_none()
+    );
     let parsed: ChatCompletionRequest = serde_json::from_value(serde_json::json!({
         "model": "m", "messages": [{"role": "user", "content": [{"type": "text", "text": "what is this"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]}],
         "vendor_option": {"x": 1}

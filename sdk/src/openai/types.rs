@@ -420,8 +420,12 @@ impl<'de> Deserialize<'de> for FinishReason {
 }
 
 /// `null`, absent and `""` all mean "not finished"; anything else is a reason, known or not.
-fn finish_reason<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<FinishReason>, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.as_deref().and_then(FinishReason::from_wire))
+fn finish_reason<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<FinishReason>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?
+        .as_deref()
+        .and_then(FinishReason::from_wire))
 }
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
@@ -434,7 +438,13 @@ export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" |
 impl ChatMessage {
     /// A message with plain text content.
     pub fn text(role: Role, text: impl Into<String>) -> ChatMessage {
-        ChatMessage { role, content: Some(MessageContent::Text(text.into())), name: None, tool_calls: Vec::new(), tool_call_id: None }
+        ChatMessage {
+            role,
+            content: Some(MessageContent::Text(text.into())),
+            name: None,
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+        }
     }
 
     /// A system message.
@@ -456,6 +466,10 @@ impl ChatMessage {
 impl ChatCompletionRequest {
     /// A request for `model` with `messages` and nothing else set.
     pub fn new(model: impl Into<String>, messages: Vec<ChatMessage>) -> ChatCompletionRequest {
-        ChatCompletionRequest { model: model.into(), messages, ..ChatCompletionRequest::default() }
+        ChatCompletionRequest {
+            model: model.into(),
+            messages,
+            ..ChatCompletionRequest::default()
+        }
     }
 }

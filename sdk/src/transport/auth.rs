@@ -41,14 +41,24 @@ mod tests {
 
     #[test]
     fn debug_output_redacts_the_secret() {
-        let printed = format!("{:?} {:?}", Credentials::Bearer("sk-secret".into()), Credentials::ApiKeyHeader("k-secret".into()));
+        let printed = format!(
+            "{:?} {:?}",
+            Credentials::Bearer("sk-secret".into()),
+            Credentials::ApiKeyHeader("k-secret".into())
+        );
         assert!(!printed.contains("secret"), "{printed}");
     }
 
     #[test]
     fn header_forms() {
-        assert_eq!(Credentials::Bearer("k".into()).header(), Some(("authorization", "Bearer k".into())));
-        assert_eq!(Credentials::ApiKeyHeader("k".into()).header(), Some(("x-api-key", "k".into())));
+        assert_eq!(
+            Credentials::Bearer("k".into()).header(),
+            Some(("authorization", "Bearer k".into()))
+        );
+        assert_eq!(
+            Credentials::ApiKeyHeader("k".into()).header(),
+            Some(("x-api-key", "k".into()))
+        );
         assert_eq!(Credentials::None.header(), None);
     }
 }

@@ -137,7 +137,11 @@ impl ApiError {
     /// Decodes a non-2xx response into an error, whatever shape its body has.
     ///
     /// `header` looks up a response header case-insensitively.
-    pub fn from_response(status: u16, header: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> ApiError {
+    pub fn from_response(
+        status: u16,
+        header: &dyn Fn(&str) -> Option<String>,
+        body: &[u8],
+    ) -> ApiError {
         let mut error = ApiError::new(ErrorKind::from_status(status), String::new());
         error.status = Some(status);
         error.retry_after = super::retry::retry_after_from_headers(header);
@@ -168,7 +172,9 @@ impl ApiError {
     /// Reads `code`/`message`/`type`/`param` from every envelope we know. Returns false when the value
     /// holds none of them, so the caller can fall back to an excerpt of the raw body.
     fn fill_from_json(&mut self, value: &Value) -> bool {
-        let Some(object) = value.as_object() else { return false };
+        let Some(object) = value.as_object() else {
+            return false;
+        };
         let inner = match object.get("error") {
             Some(Value::Object(inner)) => inner,
             // `{"error": "kinId is required"}`
@@ -180,7 +186,8 @@ impl ApiError {
             // `{"message": ..., "code"?: ...}`: Better Auth, Kindo, some gateways.
             _ => object,
         };
-        let message = scalar_text(inner.get("message")).or_else(|| scalar_text(inner.get("detail")));
+        let message =
+            scalar_text(inner.get("message")).or_else(|| scalar_text(inner.get("detail")));
         let code = scalar_text(inner.get("code"));
         if message.is_none() && code.is_none() {
             return false;
@@ -265,14 +272,21 @@ mod tests {
 
     fn decode(status: u16, headers: &[(&str, &str)], body: &str) -> ApiError {
         let lookup = |name: &str| {
-            headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_string())
+            headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.to_string())
         };
         ApiError::from_response(status, &lookup, body.as_bytes())
     }
 
     #[test]
     fn kino_envelope() {
-        let e = decode(404, &[("x-trace-id", "abc123def456")], r#"{"error":{"code":"not_found","message":"movie with id 999 not found"}}"#);
+        let e = decode(
+            404,
+            &[("x-trace-id", "abc123def456")],
+            r#"{"error":{"code":"not_found","message":"movie with id 999 not found"}}"#,
+        );
         assert_eq!(e.kind, ErrorKind::NotFound);
         assert_eq!(e.status, Some(404));
         assert_eq!(e.code.as_deref(), Some("not_found"));
@@ -291,49 +305,106 @@ mod tests {
 
     #[test]
     fn kinbot_envelope_and_flat_better_auth_shape() {
-        let e = decode(400, &[], r#"{"error":{"code":"VALIDATION_ERROR","message":"name is required"}}"#);
-        assert_eq!((e.kind, e.code.as_deref(), e.message.as_str()), (ErrorKind::BadRequest, Some("VALIDATION_ERROR"), "name is required"));
-        let e = decode(401, &[], r#"{"message":"Invalid email or password","code":"INVALID_EMAIL_OR_PASSWORD"}"#);
-        assert_eq!((e.kind, e.code.as_deref(), e.message.as_str()), (ErrorKind::Unauthorized, Some("INVALID_EMAIL_OR_PASSWORD"), "Invalid email or password"));
+        let e = decode(
+            400,
+            &[],
+            r#"{"error":{"code":"VALIDATION_ERROR","message":"name is required"}}"#,
+        );
+        assert_eq!(
+            (e.kind, e.code.as_deref(), e.message.as_str()),
+            (
+                ErrorKind::BadRequest,
+                Some("VALIDATION_ERROR"),
+                "name is required"
+            )
+        );
+        let e = decode(
+            401,
+            &[],
+            r#"{"message":"Invalid email or password","code":"INVALID_EMAIL_OR_PASSWORD"}"#,
+        );
+        assert_eq!(
+            (e.kind, e.code.as_deref(), e.message.as_str()),
+            (
+                ErrorKind::Unauthorized,
+                Some("INVALID_EMAIL_OR_PASSWORD"),
+                "Invalid email or password"
+            )
+        );
         let e = decode(400, &[], r#"{"error":"kinId is required"}"#);
         assert_eq!(e.message, "kinId is required");
     }
 
     #[test]
     fn openai_shape_with_string_number_and_null_codes() {
-        let e = decode(401, &[("www-authenticate", "Bearer")], r#"{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#);
+        let e = decode(
+            401,
+            &[("www-authenticate", "Bearer")],
+            r#"{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#,
+        );
         assert_eq!(e.code.as_deref(), Some("invalid_api_key"));
         assert_eq!(e.error_type.as_deref(), Some("invalid_request_error"));
         assert_eq!(e.param, None);
-        let e = decode(400, &[], r#"{"error":{"message":"bad","type":"x","param":"None","code":1234}}"#);
+        let e = decode(
+            400,
+            &[],
+            r#"{"error":{"message":"bad","type":"x","param":"None","code":1234}}"#,
+        );
         assert_eq!(e.code.as_deref(), Some("1234"));
-        assert_eq!(e.param, None, "the Python repr None is not a parameter name");
-        let e = decode(529, &[], r#"{"error":{"message":"Overloaded","type":"overloaded_error","param":null,"code":null}}"#);
-        assert_eq!((e.kind, e.code.clone(), e.message.as_str()), (ErrorKind::Unavailable, None, "Overloaded"));
-        let e = decode(400, &[], r#"{"error":{"message":"m","param":"messages[0].role","code":null}}"#);
+        assert_eq!(
+            e.param, None,
+            "the Python repr None is not a parameter name"
+        );
+        let e = decode(
+            529,
+            &[],
+            r#"{"error":{"message":"Overloaded","type":"overloaded_error","param":null,"code":null}}"#,
+        );
+        assert_eq!(
+            (e.kind, e.code.clone(), e.message.as_str()),
+            (ErrorKind::Unavailable, None, "Overloaded")
+        );
+        let e = decode(
+            400,
+            &[],
+            r#"{"error":{"message":"m","param":"messages[0].role","code":null}}"#,
+        );
         assert_eq!(e.param.as_deref(), Some("messages[0].role"));
     }
 
     #[test]
     fn top_level_message_as_kindo_documents() {
         let e = decode(403, &[], r#"{"message":"insufficient permissions"}"#);
-        assert_eq!((e.kind, e.message.as_str(), e.code.clone()), (ErrorKind::Forbidden, "insufficient permissions", None));
+        assert_eq!(
+            (e.kind, e.message.as_str(), e.code.clone()),
+            (ErrorKind::Forbidden, "insufficient permissions", None)
+        );
     }
 
     #[test]
     fn html_page_from_a_proxy_keeps_an_excerpt() {
-        let page = format!("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>", "x".repeat(500));
+        let page = format!(
+            "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>",
+            "x".repeat(500)
+        );
         let e = decode(502, &[], &page);
         assert_eq!(e.kind, ErrorKind::Unavailable);
         let excerpt = e.body_excerpt.clone().unwrap();
-        assert!(excerpt.starts_with("<html> <head><title>502 Bad Gateway</title>"), "{excerpt}");
+        assert!(
+            excerpt.starts_with("<html> <head><title>502 Bad Gateway</title>"),
+            "{excerpt}"
+        );
         assert!(excerpt.chars().count() <= EXCERPT_CHARS + 1);
         assert!(e.message.contains("502 Bad Gateway"), "{}", e.message);
     }
 
     #[test]
     fn plain_text_and_json_without_error_fields() {
-        let e = decode(400, &[], "Failed to deserialize query string: limit: invalid digit found in string");
+        let e = decode(
+            400,
+            &[],
+            "Failed to deserialize query string: limit: invalid digit found in string",
+        );
         assert_eq!(e.kind, ErrorKind::BadRequest);
         assert!(e.message.contains("invalid digit"));
         let e = decode(500, &[], r#"{"ok":false}"#);
@@ -345,14 +416,29 @@ mod tests {
 
     #[test]
     fn status_table() {
-        for (status, kind) in [(400, ErrorKind::BadRequest), (422, ErrorKind::BadRequest), (404, ErrorKind::NotFound), (409, ErrorKind::Conflict), (429, ErrorKind::RateLimited), (500, ErrorKind::Server), (501, ErrorKind::Server), (503, ErrorKind::Unavailable), (529, ErrorKind::Unavailable), (418, ErrorKind::Other)] {
+        for (status, kind) in [
+            (400, ErrorKind::BadRequest),
+            (422, ErrorKind::BadRequest),
+            (404, ErrorKind::NotFound),
+            (409, ErrorKind::Conflict),
+            (429, ErrorKind::RateLimited),
+            (500, ErrorKind::Server),
+            (501, ErrorKind::Server),
+            (503, ErrorKind::Unavailable),
+            (529, ErrorKind::Unavailable),
+            (418, ErrorKind::Other),
+        ] {
             assert_eq!(ErrorKind::from_status(status), kind, "{status}");
         }
     }
 
     #[test]
     fn retry_after_is_read_from_the_error_response() {
-        let e = decode(429, &[("Retry-After", "7")], r#"{"error":{"code":"rate_limited","message":"rate limited: tmdb"}}"#);
+        let e = decode(
+            429,
+            &[("Retry-After", "7")],
+            r#"{"error":{"code":"rate_limited","message":"rate limited: tmdb"}}"#,
+        );
         assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
         let e = decode(429, &[("retry-after-ms", "1500"), ("retry-after", "9")], "");
         assert_eq!(e.retry_after, Some(Duration::from_millis(1500)));
@@ -362,6 +448,9 @@ mod tests {
     fn stream_payload_error() {
         let v: Value = serde_json::from_str(r#"{"error":{"message":"upstream failed","type":"server_error","code":"stream_failed"}}"#).unwrap();
         let e = ApiError::from_stream_payload(&v);
-        assert_eq!((e.kind, e.code.as_deref(), e.message.as_str()), (ErrorKind::Stream, Some("stream_failed"), "upstream failed"));
+        assert_eq!(
+            (e.kind, e.code.as_deref(), e.message.as_str()),
+            (ErrorKind::Stream, Some("stream_failed"), "upstream failed")
+        );
     }
 }

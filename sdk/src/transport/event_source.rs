@@ -29,12 +29,19 @@ struct State {
 }
 
 /// Opens `path` as an event stream that reconnects by itself; dropping the stream closes it.
-pub fn event_source(transport: Arc<Transport>, path: &str, options: RequestOptions) -> BoxStream<Result<SseEvent, ApiError>> {
+pub fn event_source(
+    transport: Arc<Transport>,
+    path: &str,
+    options: RequestOptions,
+) -> BoxStream<Result<SseEvent, ApiError>> {
     let state = State {
         transport,
         path: path.to_owned(),
         // Reconnection is this stream's own loop; the request-level retries would only stack delays.
-        options: RequestOptions { retry: Some(RetryPolicy::none()), ..options },
+        options: RequestOptions {
+            retry: Some(RetryPolicy::none()),
+            ..options
+        },
         events: None,
         last_event_id: None,
         delay: DEFAULT_RECONNECT_DELAY,
@@ -66,9 +73,17 @@ pub fn event_source(transport: Arc<Transport>, path: &str, options: RequestOptio
             if let Some(id) = &state.last_event_id {
                 options.headers.push(("last-event-id", id.clone()));
             }
-            options.headers.push(("cache-control", "no-cache".to_owned()));
-            match state.transport.stream(Method::Get, &state.path, None::<&()>, &options).await {
-                Ok((_headers, body)) => state.events = Some(SseStream::resuming(body, state.last_event_id.clone())),
+            options
+                .headers
+                .push(("cache-control", "no-cache".to_owned()));
+            match state
+                .transport
+                .stream(Method::Get, &state.path, None::<&()>, &options)
+                .await
+            {
+                Ok((_headers, body)) => {
+                    state.events = Some(SseStream::resuming(body, state.last_event_id.clone()))
+                }
                 Err(error) => {
                     state.failures += 1;
                     if !RetryPolicy::is_retryable(&error) && error.kind != crate::ErrorKind::Timeout

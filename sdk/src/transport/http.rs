@@ -80,7 +80,11 @@ pub struct Transport {
 }
 
 /// Characters escaped in a path segment: everything but unreserved characters.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes one path segment (an id, a slug, a name), so `a/b` or `../x` can never change the route.
 pub fn encode_segment(segment: &str) -> String {
@@ -90,7 +94,10 @@ pub fn encode_segment(segment: &str) -> String {
 /// `scheme://host[:port]` of a URL, for messages that must not echo paths or query strings.
 pub(crate) fn origin_of(url: &str) -> String {
     let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let end = url[after_scheme..].find(['/', '?', '#']).map(|i| i + after_scheme).unwrap_or(url.len());
+    let end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map(|i| i + after_scheme)
+        .unwrap_or(url.len());
     url[..end].to_owned()
 }
 
@@ -104,7 +111,11 @@ pub(crate) async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, 
 
 impl Transport {
     /// A transport for `base_url` (`http(s)://host[:port][/prefix]`).
-    pub fn new(base_url: &str, credentials: Credentials, config: TransportConfig) -> Result<Transport, ApiError> {
+    pub fn new(
+        base_url: &str,
+        credentials: Credentials,
+        config: TransportConfig,
+    ) -> Result<Transport, ApiError> {
         let trimmed = base_url.trim().trim_end_matches('/');
         let valid_scheme = trimmed.starts_with("http://") || trimmed.starts_with("https://");
         let host = trimmed.split("://").nth(1).unwrap_or("");
@@ -114,7 +125,12 @@ impl Transport {
                 format!("the server URL must look like http://host:port or https://host, not {trimmed:?}"),
             ));
         }
-        Ok(Transport { base_url: trimmed.to_owned(), credentials, config, backend: BackendClient::default() })
+        Ok(Transport {
+            base_url: trimmed.to_owned(),
+            credentials,
+            config,
+            backend: BackendClient::default(),
+        })
     }
 
     /// The server URL this transport talks to, without a trailing slash.
@@ -148,13 +164,19 @@ impl Transport {
         body: Option<Vec<u8>>,
         options: &RequestOptions,
     ) -> Result<WireResponse, ApiError> {
-        let mut headers: Vec<(&'static str, String)> = vec![("accept", "application/json".to_owned())];
+        let mut headers: Vec<(&'static str, String)> =
+            vec![("accept", "application/json".to_owned())];
         if body.is_some() {
             headers.push(("content-type", "application/json".to_owned()));
         }
         headers.extend(self.credentials.header());
         headers.extend(options.headers.iter().cloned());
-        let request = WireRequest { method, url: self.url(path, query), headers, body };
+        let request = WireRequest {
+            method,
+            url: self.url(path, query),
+            headers,
+            body,
+        };
 
         let policy = options.retry.unwrap_or(self.config.retry);
         let timeout = options.timeout.unwrap_or(self.config.timeout);
@@ -174,14 +196,26 @@ impl Transport {
     }
 
     /// One try: headers within `timeout`, and a non-2xx answer read in full and decoded into an error.
-    async fn attempt(&self, request: WireRequest, timeout: Duration) -> Result<WireResponse, ApiError> {
+    async fn attempt(
+        &self,
+        request: WireRequest,
+        timeout: Duration,
+    ) -> Result<WireResponse, ApiError> {
         let origin = origin_of(&request.url);
-        let response = match race(backend::send(&self.backend, request), backend::sleep(timeout)).await {
+        let response = match race(
+            backend::send(&self.backend, request),
+            backend::sleep(timeout),
+        )
+        .await
+        {
             Either::Left(result) => result?,
             Either::Right(()) => {
                 return Err(ApiError::new(
                     ErrorKind::Timeout,
-                    format!("{origin} sent no response within {} s", timeout.as_secs_f32()),
+                    format!(
+                        "{origin} sent no response within {} s",
+                        timeout.as_secs_f32()
+                    ),
                 ))
             }
         };
@@ -191,7 +225,10 @@ impl Transport {
         let status = response.status;
         let headers = response.headers.clone();
         let lookup = move |name: &str| {
-            headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+            headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
         };
         // An error body that never finishes must not hang the call either.
         let body = match race(read_to_end(response.body), backend::sleep(timeout)).await {
@@ -223,7 +260,9 @@ impl Transport {
         body: Option<&(impl Serialize + ?Sized)>,
         options: &RequestOptions,
     ) -> Result<(), ApiError> {
-        self.read_body(method, path, query, body, options).await.map(drop)
+        self.read_body(method, path, query, body, options)
+            .await
+            .map(drop)
     }
 
     /// Sends a request and reads its whole successful body, under the idle timeout.
@@ -237,7 +276,9 @@ impl Transport {
     ) -> Result<Vec<u8>, ApiError> {
         let body = serialize_body(body)?;
         let response = self.send(method, path, query, body, options).await?;
-        let idle = options.stream_idle_timeout.unwrap_or(self.config.stream_idle_timeout);
+        let idle = options
+            .stream_idle_timeout
+            .unwrap_or(self.config.stream_idle_timeout);
         read_to_end(with_idle_timeout(response.body, idle)).await
     }
 
@@ -252,23 +293,33 @@ impl Transport {
     ) -> Result<(Vec<(String, String)>, ByteStream), ApiError> {
         let body = serialize_body(body)?;
         let mut options = options.clone();
-        options.headers.push(("accept", "text/event-stream".to_owned()));
+        options
+            .headers
+            .push(("accept", "text/event-stream".to_owned()));
         let response = self.send(method, path, &[], body, &options).await?;
-        let idle = options.stream_idle_timeout.unwrap_or(self.config.stream_idle_timeout);
+        let idle = options
+            .stream_idle_timeout
+            .unwrap_or(self.config.stream_idle_timeout);
         Ok((response.headers, with_idle_timeout(response.body, idle)))
     }
 }
 
 fn serialize_body(body: Option<&(impl Serialize + ?Sized)>) -> Result<Option<Vec<u8>>, ApiError> {
     body.map(serde_json::to_vec).transpose().map_err(|e| {
-        ApiError::new(ErrorKind::InvalidArgument, format!("the request body could not be serialized: {e}"))
+        ApiError::new(
+            ErrorKind::InvalidArgument,
+            format!("the request body could not be serialized: {e}"),
+        )
     })
 }
 
 /// Decodes a JSON body, keeping an excerpt of it when it is not the expected shape.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
-        let mut error = ApiError::new(ErrorKind::Decode, format!("unexpected response from {what}: {e}"));
+        let mut error = ApiError::new(
+            ErrorKind::Decode,
+            format!("unexpected response from {what}: {e}"),
+        );
         let text = String::from_utf8_lossy(bytes);
         error.body_excerpt = Some(text.chars().take(200).collect());
         error
@@ -286,21 +337,24 @@ async fn read_to_end(mut body: ByteStream) -> Result<Vec<u8>, ApiError> {
 /// Ends a body with a `Timeout` error when it goes quiet for `idle`: a stalled server must never hang a
 /// caller, and the request timeout only covers the wait for headers.
 pub(crate) fn with_idle_timeout(body: ByteStream, idle: Duration) -> ByteStream {
-    Box::pin(futures_util::stream::unfold(Some(body), move |state| async move {
-        let mut body = state?;
-        match race(body.next(), backend::sleep(idle)).await {
-            Either::Left(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
-            Either::Left(Some(Err(error))) => Some((Err(error), None)),
-            Either::Left(None) => None,
-            Either::Right(()) => Some((
-                Err(ApiError::new(
-                    ErrorKind::Timeout,
-                    format!("the stream sent nothing for {} s", idle.as_secs_f32()),
+    Box::pin(futures_util::stream::unfold(
+        Some(body),
+        move |state| async move {
+            let mut body = state?;
+            match race(body.next(), backend::sleep(idle)).await {
+                Either::Left(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
+                Either::Left(Some(Err(error))) => Some((Err(error), None)),
+                Either::Left(None) => None,
+                Either::Right(()) => Some((
+                    Err(ApiError::new(
+                        ErrorKind::Timeout,
+                        format!("the stream sent nothing for {} s", idle.as_secs_f32()),
+                    )),
+                    None,
                 )),
-                None,
-            )),
-        }
-    }))
+            }
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -315,15 +369,29 @@ mod tests {
 
     #[test]
     fn origin_hides_path_and_query() {
-        assert_eq!(origin_of("http://127.0.0.1:8080/api/v1/x?api_key=secret"), "http://127.0.0.1:8080");
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/api/v1/x?api_key=secret"),
+            "http://127.0.0.1:8080"
+        );
         assert_eq!(origin_of("https://h"), "https://h");
     }
 
     #[test]
     fn base_url_validation() {
-        let t = Transport::new("http://localhost:8080/", Credentials::None, TransportConfig::default()).unwrap();
+        let t = Transport::new(
+            "http://localhost:8080/",
+            Credentials::None,
+            TransportConfig::default(),
+        )
+        .unwrap();
         assert_eq!(t.base_url(), "http://localhost:8080");
-        assert_eq!(t.url("/api/v1/movies", &[("limit", "5".into()), ("q", "a b&c".into())]), "http://localhost:8080/api/v1/movies?limit=5&q=a%20b%26c");
+        assert_eq!(
+            t.url(
+                "/api/v1/movies",
+                &[("limit", "5".into()), ("q", "a b&c".into())]
+            ),
+            "http://localhost:8080/api/v1/movies?limit=5&q=a%20b%26c"
+        );
         for bad in ["localhost:8080", "ftp://x", "http://", "http://x?y=1"] {
             let e = Transport::new(bad, Credentials::None, TransportConfig::default()).unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad}");

@@ -20,7 +20,10 @@ pub const MAX_LIMIT: u32 = 100;
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Page<T> {
     /// The items of this page.
-    #[serde(default = "Vec::new", deserialize_with = "crate::wire::null_as_default")]
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "crate::wire::null_as_default"
+    )]
     pub results: Vec<T>,
     /// Whether another page follows.
     #[serde(default)]
@@ -34,7 +37,9 @@ impl<T> Page<T> {
     /// The cursor to ask for next, or `None` at the end. A page that says `has_more` without a cursor
     /// ends the walk rather than fetching the first page again forever.
     pub fn next(&self) -> Option<&str> {
-        self.next_cursor.as_deref().filter(|c| self.has_more && !c.is_empty())
+        self.next_cursor
+            .as_deref()
+            .filter(|c| self.has_more && !c.is_empty())
     }
 }
 
@@ -74,8 +79,15 @@ where
         buffer: std::vec::IntoIter<T>,
         next: Option<PageRequest>,
     }
-    let first = PageRequest { limit, cursor: None };
-    let state = State { fetch, buffer: Vec::new().into_iter(), next: Some(first) };
+    let first = PageRequest {
+        limit,
+        cursor: None,
+    };
+    let state = State {
+        fetch,
+        buffer: Vec::new().into_iter(),
+        next: Some(first),
+    };
     Box::pin(stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffer.next() {
@@ -84,7 +96,10 @@ where
             let request = state.next.take()?;
             match (state.fetch)(request.clone()).await {
                 Ok(page) => {
-                    state.next = page.next().map(|cursor| PageRequest { cursor: Some(cursor.to_owned()), ..request });
+                    state.next = page.next().map(|cursor| PageRequest {
+                        cursor: Some(cursor.to_owned()),
+                        ..request
+                    });
                     state.buffer = page.results.into_iter();
                 }
                 Err(error) => return Some((Err(error), state)),
@@ -115,9 +130,23 @@ mod tests {
 
     #[test]
     fn limit_is_clamped_and_cursor_passed() {
-        let q = PageRequest { limit: Some(500), cursor: Some("abc".into()) }.query();
-        assert_eq!(q, vec![("limit", "100".to_string()), ("cursor", "abc".to_string())]);
-        assert_eq!(PageRequest { limit: Some(0), cursor: None }.query(), vec![("limit", "1".to_string())]);
+        let q = PageRequest {
+            limit: Some(500),
+            cursor: Some("abc".into()),
+        }
+        .query();
+        assert_eq!(
+            q,
+            vec![("limit", "100".to_string()), ("cursor", "abc".to_string())]
+        );
+        assert_eq!(
+            PageRequest {
+                limit: Some(0),
+                cursor: None
+            }
+            .query(),
+            vec![("limit", "1".to_string())]
+        );
         assert!(PageRequest::default().query().is_empty());
     }
 
@@ -125,19 +154,36 @@ mod tests {
     fn kino_page_shapes() {
         let last: Page<u32> = serde_json::from_str(r#"{"results":[],"has_more":false}"#).unwrap();
         assert_eq!(last.next(), None);
-        let null: Page<u32> = serde_json::from_str(r#"{"results":[1],"has_more":false,"next_cursor":null}"#).unwrap();
+        let null: Page<u32> =
+            serde_json::from_str(r#"{"results":[1],"has_more":false,"next_cursor":null}"#).unwrap();
         assert_eq!(null.next(), None);
         let more: Page<u32> = serde_json::from_str(r#"{"results":[1,2],"next_cursor":"eyJpZCI6NSwic29ydF92YWx1ZSI6bnVsbH0","has_more":true}"#).unwrap();
         assert_eq!(more.next(), Some("eyJpZCI6NSwic29ydF92YWx1ZSI6bnVsbH0"));
         let stuck: Page<u32> = serde_json::from_str(r#"{"results":[1],"has_more":true}"#).unwrap();
-        assert_eq!(stuck.next(), None, "has_more without a cursor must not loop");
+        assert_eq!(
+            stuck.next(),
+            None,
+            "has_more without a cursor must not loop"
+        );
     }
 
     fn pages() -> Vec<Page<u32>> {
         vec![
-            Page { results: vec![1, 2], has_more: true, next_cursor: Some("c1".into()) },
-            Page { results: vec![], has_more: true, next_cursor: Some("c2".into()) },
-            Page { results: vec![3], has_more: false, next_cursor: None },
+            Page {
+                results: vec![1, 2],
+                has_more: true,
+                next_cursor: Some("c1".into()),
+            },
+            Page {
+                results: vec![],
+                has_more: true,
+                next_cursor: Some("c2".into()),
+            },
+            Page {
+                results: vec![3],
+                has_more: false,
+                next_cursor: None,
+            },
         ]
     }
 
@@ -148,7 +194,9 @@ mod tests {
         let mut remaining = pages().into_iter();
         let items: Vec<u32> = paginate(Some(2), move |request| {
             log.lock().unwrap().push(request.clone());
-            let page = remaining.next().expect("no more pages were asked for than exist");
+            let page = remaining
+                .next()
+                .expect("no more pages were asked for than exist");
             async move { Ok(page) }
         })
         .map(Result::unwrap)
@@ -157,7 +205,13 @@ mod tests {
         .unwrap();
         assert_eq!(items, vec![1, 2, 3]);
         let requests = seen.lock().unwrap().clone();
-        assert_eq!(requests.iter().map(|r| r.cursor.clone()).collect::<Vec<_>>(), vec![None, Some("c1".into()), Some("c2".into())]);
+        assert_eq!(
+            requests
+                .iter()
+                .map(|r| r.cursor.clone())
+                .collect::<Vec<_>>(),
+            vec![None, Some("c1".into()), Some("c2".into())]
+        );
         assert!(requests.iter().all(|r| r.limit == Some(2)));
     }
 
@@ -167,7 +221,11 @@ mod tests {
         let results: Vec<Result<u32, ApiError>> = paginate(None, move |_| {
             calls += 1;
             let result = if calls == 1 {
-                Ok(Page { results: vec![1], has_more: true, next_cursor: Some("x".into()) })
+                Ok(Page {
+                    results: vec![1],
+                    has_more: true,
+                    next_cursor: Some("x".into()),
+                })
             } else {
                 Err(ApiError::new(ErrorKind::Unavailable, "down"))
             };
@@ -178,6 +236,9 @@ mod tests {
         .unwrap();
         assert_eq!(results.len(), 2);
         assert_eq!(results[0].as_ref().ok(), Some(&1));
-        assert_eq!(results[1].as_ref().unwrap_err().kind, ErrorKind::Unavailable);
+        assert_eq!(
+            results[1].as_ref().unwrap_err().kind,
+            ErrorKind::Unavailable
+        );
     }
 }

@@ -36,13 +36,19 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
     }
 
     /// Whether a failed attempt is worth repeating at all.
     pub fn is_retryable(error: &ApiError) -> bool {
         match error.kind {
-            ErrorKind::Network | ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::Server => {
+            ErrorKind::Network
+            | ErrorKind::RateLimited
+            | ErrorKind::Unavailable
+            | ErrorKind::Server => {
                 // 501 means the route does not exist here; asking again will not change that.
                 error.status != Some(501)
             }
@@ -55,14 +61,23 @@ impl RetryPolicy {
     /// The wait before retry number `retry` (0-based), or `None` when no retry should happen.
     ///
     /// `random` is a number in `[0, 1)` (the jitter source is injected so the schedule can be tested).
-    pub fn delay(&self, retry: u32, error: &ApiError, idempotent: bool, random: f64) -> Option<Duration> {
+    pub fn delay(
+        &self,
+        retry: u32,
+        error: &ApiError,
+        idempotent: bool,
+        random: f64,
+    ) -> Option<Duration> {
         if retry >= self.max_retries || !idempotent || !Self::is_retryable(error) {
             return None;
         }
         if let Some(server) = error.retry_after {
             return (server <= self.max_server_delay).then_some(server);
         }
-        let ceiling = self.initial_delay.saturating_mul(1u32 << retry.min(16)).min(self.max_delay);
+        let ceiling = self
+            .initial_delay
+            .saturating_mul(1u32 << retry.min(16))
+            .min(self.max_delay);
         // Full jitter: anywhere in [0, ceiling), so clients that failed together do not retry together.
         Some(ceiling.mul_f64(random.clamp(0.0, 1.0)))
     }
@@ -103,7 +118,10 @@ mod tests {
     fn retry_after_forms() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 1.5 ", now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after(" 1.5 ", now),
+            Some(Duration::from_millis(1500))
+        );
         let date = httpdate::fmt_http_date(now + Duration::from_secs(12));
         assert_eq!(parse_retry_after(&date, now), Some(Duration::from_secs(12)));
         let past = httpdate::fmt_http_date(now - Duration::from_secs(12));
@@ -115,26 +133,44 @@ mod tests {
             "retry-after" => Some("30".to_owned()),
             _ => None,
         };
-        assert_eq!(retry_after_from_headers(&headers), Some(Duration::from_millis(250)));
+        assert_eq!(
+            retry_after_from_headers(&headers),
+            Some(Duration::from_millis(250))
+        );
     }
 
     #[test]
     fn which_statuses_retry() {
         let policy = RetryPolicy::default();
         for status in [408, 409, 429, 500, 502, 503, 504, 529] {
-            assert!(policy.delay(0, &error(status), true, 0.5).is_some(), "{status} should retry");
+            assert!(
+                policy.delay(0, &error(status), true, 0.5).is_some(),
+                "{status} should retry"
+            );
         }
         for status in [400, 401, 403, 404, 422, 501] {
-            assert!(policy.delay(0, &error(status), true, 0.5).is_none(), "{status} should not retry");
+            assert!(
+                policy.delay(0, &error(status), true, 0.5).is_none(),
+                "{status} should not retry"
+            );
         }
-        assert!(policy.delay(0, &ApiError::new(ErrorKind::Network, "down"), true, 0.5).is_some());
-        assert!(policy.delay(0, &ApiError::new(ErrorKind::Aborted, "stop"), true, 0.5).is_none());
-        assert!(policy.delay(0, &ApiError::new(ErrorKind::Timeout, "slow"), true, 0.5).is_none());
+        assert!(policy
+            .delay(0, &ApiError::new(ErrorKind::Network, "down"), true, 0.5)
+            .is_some());
+        assert!(policy
+            .delay(0, &ApiError::new(ErrorKind::Aborted, "stop"), true, 0.5)
+            .is_none());
+        assert!(policy
+            .delay(0, &ApiError::new(ErrorKind::Timeout, "slow"), true, 0.5)
+            .is_none());
     }
 
     #[test]
     fn non_idempotent_requests_are_not_retried() {
-        assert_eq!(RetryPolicy::default().delay(0, &error(503), false, 0.5), None);
+        assert_eq!(
+            RetryPolicy::default().delay(0, &error(503), false, 0.5),
+            None
+        );
     }
 
     #[test]
@@ -142,19 +178,36 @@ mod tests {
         let policy = RetryPolicy::default();
         assert!(policy.delay(1, &error(503), true, 0.5).is_some());
         assert!(policy.delay(2, &error(503), true, 0.5).is_none());
-        assert!(RetryPolicy::none().delay(0, &error(503), true, 0.5).is_none());
+        assert!(RetryPolicy::none()
+            .delay(0, &error(503), true, 0.5)
+            .is_none());
     }
 
     #[test]
     fn full_jitter_stays_within_the_capped_exponential_ceiling() {
-        let policy = RetryPolicy { max_retries: 10, ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            max_retries: 10,
+            ..RetryPolicy::default()
+        };
         for retry in 0..10 {
-            let ceiling = policy.initial_delay.saturating_mul(1 << retry).min(policy.max_delay);
-            assert_eq!(policy.delay(retry, &error(503), true, 0.0), Some(Duration::ZERO));
+            let ceiling = policy
+                .initial_delay
+                .saturating_mul(1 << retry)
+                .min(policy.max_delay);
+            assert_eq!(
+                policy.delay(retry, &error(503), true, 0.0),
+                Some(Duration::ZERO)
+            );
             let high = policy.delay(retry, &error(503), true, 0.999_999).unwrap();
-            assert!(high < ceiling && high > ceiling.mul_f64(0.99), "retry {retry}: {high:?} vs {ceiling:?}");
+            assert!(
+                high < ceiling && high > ceiling.mul_f64(0.99),
+                "retry {retry}: {high:?} vs {ceiling:?}"
+            );
         }
-        assert_eq!(policy.delay(9, &error(503), true, 0.999_999).unwrap() < Duration::from_secs(8), true);
+        assert_eq!(
+            policy.delay(9, &error(503), true, 0.999_999).unwrap() < Duration::from_secs(8),
+            true
+        );
     }
 
     #[test]

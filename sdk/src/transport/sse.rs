@@ -53,7 +53,10 @@ impl SseParser {
 
     /// A parser that resumes after a reconnection and keeps the last event id.
     pub fn resuming(last_event_id: Option<String>) -> Self {
-        SseParser { last_event_id, ..Self::default() }
+        SseParser {
+            last_event_id,
+            ..Self::default()
+        }
     }
 
     /// Feeds the next chunk of bytes.
@@ -141,7 +144,11 @@ impl SseParser {
         let mut data = std::mem::take(&mut self.data);
         data.pop(); // the trailing LF added by the last data line
         self.ready.push_back(SseEvent {
-            event: if event_type.is_empty() { "message".to_owned() } else { event_type },
+            event: if event_type.is_empty() {
+                "message".to_owned()
+            } else {
+                event_type
+            },
             data,
             id: self.last_event_id.clone(),
         });
@@ -173,12 +180,18 @@ pub struct SseStream<S> {
 impl<S> SseStream<S> {
     /// Parses `bytes` as an event stream.
     pub fn new(bytes: S) -> Self {
-        SseStream { bytes: Some(bytes), parser: SseParser::new() }
+        SseStream {
+            bytes: Some(bytes),
+            parser: SseParser::new(),
+        }
     }
 
     /// Parses a stream that resumes after `last_event_id` (events without an `id:` keep reporting it).
     pub fn resuming(bytes: S, last_event_id: Option<String>) -> Self {
-        SseStream { bytes: Some(bytes), parser: SseParser::resuming(last_event_id) }
+        SseStream {
+            bytes: Some(bytes),
+            parser: SseParser::resuming(last_event_id),
+        }
     }
 
     /// The parser state (last event id, retry delay).
@@ -199,7 +212,9 @@ where
             if let Some(event) = this.parser.next_event() {
                 return Poll::Ready(Some(Ok(event)));
             }
-            let Some(bytes) = this.bytes.as_mut() else { return Poll::Ready(None) };
+            let Some(bytes) = this.bytes.as_mut() else {
+                return Poll::Ready(None);
+            };
             match Pin::new(bytes).poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => this.parser.feed(&chunk),
                 Poll::Ready(Some(Err(error))) => {
@@ -237,7 +252,11 @@ mod tests {
     }
 
     fn ev(event: &str, data: &str, id: Option<&str>) -> SseEvent {
-        SseEvent { event: event.into(), data: data.into(), id: id.map(Into::into) }
+        SseEvent {
+            event: event.into(),
+            data: data.into(),
+            id: id.map(Into::into),
+        }
     }
 
     #[test]
@@ -256,12 +275,19 @@ mod tests {
 
     #[test]
     fn multi_line_data_is_joined_with_lf() {
-        assert_eq!(parse("data: a\ndata: b\ndata:\n\n"), vec![ev("message", "a\nb\n", None)]);
+        assert_eq!(
+            parse("data: a\ndata: b\ndata:\n\n"),
+            vec![ev("message", "a\nb\n", None)]
+        );
     }
 
     #[test]
     fn line_endings_cr_lf_crlf_mixed() {
-        let expected = vec![ev("message", "a", None), ev("message", "b", None), ev("message", "c", None)];
+        let expected = vec![
+            ev("message", "a", None),
+            ev("message", "b", None),
+            ev("message", "c", None),
+        ];
         assert_eq!(parse("data: a\r\rdata: b\n\ndata: c\r\n\r\n"), expected);
         // A CR then LF in the next chunk is one line end, not an empty line.
         let (events, _) = parse_chunks(&[b"data: a\r", b"\ndata: b\r\n\r\n"]);
@@ -270,18 +296,32 @@ mod tests {
 
     #[test]
     fn comments_and_unknown_fields_are_ignored() {
-        assert_eq!(parse(": ping\n\n: keep-alive\ndata: x\nfoo: bar\n\n"), vec![ev("message", "x", None)]);
+        assert_eq!(
+            parse(": ping\n\n: keep-alive\ndata: x\nfoo: bar\n\n"),
+            vec![ev("message", "x", None)]
+        );
     }
 
     #[test]
     fn event_without_data_is_not_dispatched_and_resets_type() {
-        assert_eq!(parse("event: a\n\ndata: x\n\n"), vec![ev("message", "x", None)]);
+        assert_eq!(
+            parse("event: a\n\ndata: x\n\n"),
+            vec![ev("message", "x", None)]
+        );
     }
 
     #[test]
     fn ids_persist_and_nul_ids_are_ignored() {
         let events = parse("id: 1\ndata: a\n\ndata: b\n\nid: 2\0x\ndata: c\n\nid\ndata: d\n\n");
-        assert_eq!(events, vec![ev("message", "a", Some("1")), ev("message", "b", Some("1")), ev("message", "c", Some("1")), ev("message", "d", Some(""))]);
+        assert_eq!(
+            events,
+            vec![
+                ev("message", "a", Some("1")),
+                ev("message", "b", Some("1")),
+                ev("message", "c", Some("1")),
+                ev("message", "d", Some(""))
+            ]
+        );
     }
 
     #[test]
@@ -305,7 +345,10 @@ mod tests {
 
     #[test]
     fn unterminated_event_at_end_is_discarded() {
-        assert_eq!(parse("data: a\n\ndata: b\n"), vec![ev("message", "a", None)]);
+        assert_eq!(
+            parse("data: a\n\ndata: b\n"),
+            vec![ev("message", "a", None)]
+        );
     }
 
     #[test]
@@ -328,7 +371,9 @@ mod tests {
         }
         let mut rng = fastrand::Rng::with_seed(0x5EED);
         for _ in 0..2000 {
-            let mut cuts: Vec<usize> = (0..rng.usize(1..12)).map(|_| rng.usize(0..=stream.len())).collect();
+            let mut cuts: Vec<usize> = (0..rng.usize(1..12))
+                .map(|_| rng.usize(0..=stream.len()))
+                .collect();
             cuts.sort_unstable();
             let mut chunks = Vec::new();
             let mut start = 0;

@@ -35,7 +35,8 @@ pub fn StatusPage() -> impl IntoView {
         let client = connection.client();
         async move {
             let client = client?;
-            let (status, config) = futures_util::future::join(client.kino().status(), client.kino().config()).await;
+            let (status, config) =
+                futures_util::future::join(client.kino().status(), client.kino().config()).await;
             Some((status, config.map(|_| ())))
         }
     });
@@ -66,7 +67,10 @@ fn status_view(status: Result<Status, ApiError>) -> AnyView {
         Err(error) => view! { <ErrorBanner error/> }.into_any(),
         Ok(status) => {
             let (label, class) = state_label(&status.status);
-            let uptime = status.uptime_seconds.map(format_uptime).unwrap_or_else(|| "not reported".to_owned());
+            let uptime = status
+                .uptime_seconds
+                .map(format_uptime)
+                .unwrap_or_else(|| "not reported".to_owned());
             view! {
                 <dl class="facts">
                     <dt>"Version"</dt><dd data-testid="version">{status.version.clone()}</dd>

@@ -28,7 +28,10 @@ pub fn ChatPage() -> impl IntoView {
     let session = ChatSession::restore();
 
     let can_send = move || {
-        !session.is_streaming() && session.rate_limit.left() == 0 && session.model.with(|m| !m.is_empty()) && client.with(Option::is_some)
+        !session.is_streaming()
+            && session.rate_limit.left() == 0
+            && session.model.with(|m| !m.is_empty())
+            && client.with(Option::is_some)
     };
     let send = move || {
         if can_send() {

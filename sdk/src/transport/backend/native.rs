@@ -21,7 +21,10 @@ pub(crate) async fn sleep(duration: Duration) {
     tokio::time::sleep(duration).await
 }
 
-pub(crate) async fn send(client: &NativeClient, request: WireRequest) -> Result<WireResponse, ApiError> {
+pub(crate) async fn send(
+    client: &NativeClient,
+    request: WireRequest,
+) -> Result<WireResponse, ApiError> {
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -36,24 +39,40 @@ pub(crate) async fn send(client: &NativeClient, request: WireRequest) -> Result<
     if let Some(body) = request.body {
         builder = builder.body(body);
     }
-    let response = builder.send().await.map_err(|e| network_error(&request.url, &e))?;
+    let response = builder
+        .send()
+        .await
+        .map_err(|e| network_error(&request.url, &e))?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let url = request.url;
     let body = response.bytes_stream().map(move |chunk| match chunk {
         Ok(bytes) => Ok(bytes.to_vec()),
         Err(e) => Err(body_error(&url, &e)),
     });
-    Ok(WireResponse { status, headers, body: Box::pin(body) })
+    Ok(WireResponse {
+        status,
+        headers,
+        body: Box::pin(body),
+    })
 }
 
 fn network_error(url: &str, error: &reqwest::Error) -> ApiError {
     let origin = crate::transport::http::origin_of(url);
-    let kind = if error.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Network
+    };
     let mut cause: &dyn std::error::Error = error;
     while let Some(source) = cause.source() {
         cause = source;
@@ -63,5 +82,8 @@ fn network_error(url: &str, error: &reqwest::Error) -> ApiError {
 
 fn body_error(url: &str, error: &reqwest::Error) -> ApiError {
     let origin = crate::transport::http::origin_of(url);
-    ApiError::new(ErrorKind::Stream, format!("the connection to {origin} broke while reading the response: {error}"))
+    ApiError::new(
+        ErrorKind::Stream,
+        format!("the connection to {origin} broke while reading the response: {error}"),
+    )
 }

@@ -64,14 +64,20 @@ impl Drop for AbortOnDrop {
     }
 }
 
-pub(crate) async fn send(_client: &WebClient, request: WireRequest) -> Result<WireResponse, ApiError> {
+pub(crate) async fn send(
+    _client: &WebClient,
+    request: WireRequest,
+) -> Result<WireResponse, ApiError> {
     let origin = origin_of(&request.url);
-    let controller = AbortController::new().map_err(|e| js_error(ErrorKind::Network, &origin, &e))?;
+    let controller =
+        AbortController::new().map_err(|e| js_error(ErrorKind::Network, &origin, &e))?;
     let guard = AbortOnDrop(controller);
 
     let headers = Headers::new().map_err(|e| js_error(ErrorKind::InvalidArgument, &origin, &e))?;
     for (name, value) in &request.headers {
-        headers.append(name, value).map_err(|e| js_error(ErrorKind::InvalidArgument, &origin, &e))?;
+        headers
+            .append(name, value)
+            .map_err(|e| js_error(ErrorKind::InvalidArgument, &origin, &e))?;
     }
     let init = RequestInit::new();
     init.set_method(match request.method {
@@ -103,19 +109,26 @@ pub(crate) async fn send(_client: &WebClient, request: WireRequest) -> Result<Wi
         }
     }
 
-    let reader: Option<ReadableStreamDefaultReader> =
-        response.body().map(|body| body.get_reader().unchecked_into());
+    let reader: Option<ReadableStreamDefaultReader> = response
+        .body()
+        .map(|body| body.get_reader().unchecked_into());
     let body = stream::unfold(Some((reader, guard, origin)), |state| async move {
         let (reader, guard, origin) = state?;
         let Some(reader) = reader else { return None };
         match JsFuture::from(reader.read()).await {
             Ok(result) => {
-                let done = Reflect::get(&result, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+                let done = Reflect::get(&result, &"done".into())
+                    .ok()
+                    .and_then(|d| d.as_bool())
+                    .unwrap_or(true);
                 if done {
                     return None;
                 }
                 let value = Reflect::get(&result, &"value".into()).unwrap_or(JsValue::UNDEFINED);
-                let bytes = value.dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
+                let bytes = value
+                    .dyn_into::<Uint8Array>()
+                    .map(|a| a.to_vec())
+                    .unwrap_or_default();
                 Some((Ok(bytes), Some((Some(reader), guard, origin))))
             }
             Err(e) => {
@@ -128,11 +141,19 @@ pub(crate) async fn send(_client: &WebClient, request: WireRequest) -> Result<Wi
             }
         }
     });
-    Ok(WireResponse { status, headers: header_list, body: Box::pin(body) })
+    Ok(WireResponse {
+        status,
+        headers: header_list,
+        body: Box::pin(body),
+    })
 }
 
 fn is_abort(error: &JsValue) -> bool {
-    Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).as_deref() == Some("AbortError")
+    Reflect::get(error, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .as_deref()
+        == Some("AbortError")
 }
 
 fn js_message(error: &JsValue) -> String {

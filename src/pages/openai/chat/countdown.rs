@@ -18,7 +18,10 @@ pub fn whole_seconds(wait: Duration) -> u64 {
 
 impl Countdown {
     pub fn new() -> Countdown {
-        let countdown = Countdown { left: RwSignal::new(0), timer: StoredValue::new(None) };
+        let countdown = Countdown {
+            left: RwSignal::new(0),
+            timer: StoredValue::new(None),
+        };
         on_cleanup(move || countdown.cancel());
         countdown
     }
@@ -36,7 +39,11 @@ impl Countdown {
             return;
         }
         let tick = move || {
-            let left = self.left.try_get_untracked().unwrap_or_default().saturating_sub(1);
+            let left = self
+                .left
+                .try_get_untracked()
+                .unwrap_or_default()
+                .saturating_sub(1);
             self.left.set(left);
             if left == 0 {
                 self.cancel();

@@ -27,7 +27,10 @@ fn message_view(message: &ChatMessage) -> AnyView {
 }
 
 #[component]
-pub fn MessageList(messages: RwSignal<Vec<ChatMessage>>, reply: RwSignal<Option<String>>) -> impl IntoView {
+pub fn MessageList(
+    messages: RwSignal<Vec<ChatMessage>>,
+    reply: RwSignal<Option<String>>,
+) -> impl IntoView {
     let streaming = move || reply.with(Option::is_some);
     let empty = move || !streaming() && messages.with(Vec::is_empty);
     view! {

@@ -14,14 +14,20 @@ pub fn restore_custom_server() -> Option<Client> {
 }
 
 #[component]
-pub fn ServerSettings(custom: RwSignal<Option<Client>>, client: Signal<Option<Client>>) -> impl IntoView {
+pub fn ServerSettings(
+    custom: RwSignal<Option<Client>>,
+    client: Signal<Option<Client>>,
+) -> impl IntoView {
     let server = RwSignal::new(store::load_server().map(|s| s.server).unwrap_or_default());
     let api_key = RwSignal::new(String::new());
     let (error, set_error) = signal(None::<ApiError>);
 
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let saved = SavedConnection { server: server.get_untracked().trim().to_owned(), api_key: api_key.get_untracked() };
+        let saved = SavedConnection {
+            server: server.get_untracked().trim().to_owned(),
+            api_key: api_key.get_untracked(),
+        };
         match client_for(&saved) {
             Ok(new_client) => {
                 store::save_server(Some(&saved));
@@ -37,7 +43,13 @@ pub fn ServerSettings(custom: RwSignal<Option<Client>>, client: Signal<Option<Cl
         set_error.set(None);
         custom.set(None);
     };
-    let current = move || client.with(|c| c.as_ref().map(|c| c.base_url().to_owned()).unwrap_or_else(|| "none".to_owned()));
+    let current = move || {
+        client.with(|c| {
+            c.as_ref()
+                .map(|c| c.base_url().to_owned())
+                .unwrap_or_else(|| "none".to_owned())
+        })
+    };
 
     view! {
         <details class="server-settings">

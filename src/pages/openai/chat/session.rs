@@ -5,7 +5,9 @@
 
 use futures_util::future::{abortable, AbortHandle, Aborted};
 use futures_util::StreamExt;
-use kinlink::openai::{ChatAccumulator, ChatCompletionRequest, ChatMessage, Role, StreamOptions, Usage};
+use kinlink::openai::{
+    ChatAccumulator, ChatCompletionRequest, ChatMessage, Role, StreamOptions, Usage,
+};
 use kinlink::{ApiError, Client, ErrorKind, RequestOptions, RetryPolicy};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,9 +31,16 @@ pub struct ChatSession {
 }
 
 /// Reads the stream into `reply`, chunk by chunk; returns the usage the server reported.
-async fn stream_reply(client: Client, request: ChatCompletionRequest, reply: RwSignal<Option<String>>) -> Result<Option<Usage>, ApiError> {
+async fn stream_reply(
+    client: Client,
+    request: ChatCompletionRequest,
+    reply: RwSignal<Option<String>>,
+) -> Result<Option<Usage>, ApiError> {
     // The user decides when to try again (a 429 shows its countdown instead of waiting silently).
-    let options = RequestOptions { retry: Some(RetryPolicy::none()), ..Default::default() };
+    let options = RequestOptions {
+        retry: Some(RetryPolicy::none()),
+        ..Default::default()
+    };
     let mut stream = client.chat().with_options(options).stream(&request).await?;
     let mut accumulator = ChatAccumulator::default();
     while let Some(chunk) = stream.next().await {
@@ -57,7 +66,11 @@ impl ChatSession {
             running: StoredValue::new(None),
         };
         Effect::new(move |_| {
-            store::save_chat(&SavedChat { model: session.model.get(), system: session.system.get(), messages: session.messages.get() })
+            store::save_chat(&SavedChat {
+                model: session.model.get(),
+                system: session.system.get(),
+                messages: session.messages.get(),
+            })
         });
         on_cleanup(move || session.stop());
         session
@@ -74,7 +87,8 @@ impl ChatSession {
             return;
         }
         self.prompt.set(String::new());
-        self.messages.update(|messages| messages.push(ChatMessage::user(prompt)));
+        self.messages
+            .update(|messages| messages.push(ChatMessage::user(prompt)));
         let system = self.system.get_untracked();
         let mut history = Vec::new();
         if !system.trim().is_empty() {
@@ -82,7 +96,9 @@ impl ChatSession {
         }
         history.extend(self.messages.get_untracked());
         let mut request = ChatCompletionRequest::new(self.model.get_untracked(), history);
-        request.stream_options = Some(StreamOptions { include_usage: true });
+        request.stream_options = Some(StreamOptions {
+            include_usage: true,
+        });
 
         self.error.set(None);
         self.usage.set(None);
@@ -112,7 +128,9 @@ impl ChatSession {
     fn finish(self, outcome: Result<Result<Option<Usage>, ApiError>, Aborted>) {
         self.running.try_update_value(|running| *running = None);
         // The page may be gone (its signals with it) when an aborted task ends.
-        let Some(text) = self.reply.try_update(Option::take) else { return };
+        let Some(text) = self.reply.try_update(Option::take) else {
+            return;
+        };
         let text = text.unwrap_or_default();
         let failure = match outcome {
             Ok(Ok(usage)) => {
@@ -123,11 +141,16 @@ impl ChatSession {
             Ok(Err(_)) | Err(Aborted) => None,
         };
         if !text.is_empty() {
-            self.messages.update(|messages| messages.push(ChatMessage::assistant(text)));
+            self.messages
+                .update(|messages| messages.push(ChatMessage::assistant(text)));
         } else if failure.is_some() {
             self.give_back_prompt();
         }
-        if let Some(wait) = failure.as_ref().filter(|e| e.kind == ErrorKind::RateLimited).and_then(|e| e.retry_after) {
+        if let Some(wait) = failure
+            .as_ref()
+            .filter(|e| e.kind == ErrorKind::RateLimited)
+            .and_then(|e| e.retry_after)
+        {
             self.rate_limit.start(wait);
         }
         self.error.set(failure);
