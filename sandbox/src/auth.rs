@@ -11,11 +11,7 @@ pub fn is_authorized(req: &Request, key: &str) -> bool {
     let bearer = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim);
+        .and_then(bearer_token);
     if bearer.is_some_and(|b| same(b, key)) {
         return true;
     }
@@ -34,6 +30,16 @@ pub fn is_authorized(req: &Request, key: &str) -> bool {
         }
     }
     false
+}
+
+/// The token of a `Bearer` credential. The scheme name is case-insensitive (RFC 9110 §11.1), and
+/// any run of spaces may follow it.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
 }
 
 /// Constant-time comparison, so response timing does not reveal how much of a guessed
@@ -70,6 +76,14 @@ mod tests {
         assert!(!is_authorized(&req("/?api_key=k2", None), "k1"));
         assert!(!is_authorized(
             &req("/", Some(("authorization", "Basic k1"))),
+            "k1"
+        ));
+        for scheme in ["BEARER", "bearer", "BeArEr"] {
+            let value = format!("{scheme}  k1");
+            assert!(is_authorized(&req("/", Some(("authorization", &value))), "k1"), "{scheme}");
+        }
+        assert!(!is_authorized(
+            &req("/", Some(("authorization", "Bearerk1"))),
             "k1"
         ));
     }

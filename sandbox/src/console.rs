@@ -228,6 +228,10 @@ pub async fn serve(State(state): State<AppState>, method: Method, uri: Uri) -> R
     };
     let path = match console.resolve(uri.path()).await {
         Some(path) => path,
+        // A missing file (`/app.js`) is a 404, or a broken build would load HTML as script.
+        None if has_extension(uri.path()) => {
+            return (StatusCode::NOT_FOUND, "Not Found").into_response()
+        }
         // SPA fallback: client-side routes are served the app shell.
         None => console.root.join("index.html"),
     };
@@ -235,6 +239,12 @@ pub async fn serve(State(state): State<AppState>, method: Method, uri: Uri) -> R
         Ok(bytes) => file_response(&path, bytes),
         Err(_) => (StatusCode::NOT_FOUND, "Not Found").into_response(),
     }
+}
+
+/// Whether the last segment of a URL path looks like a file name (`x.js`, not `settings`).
+fn has_extension(url_path: &str) -> bool {
+    let last = url_path.rsplit('/').next().unwrap_or("");
+    last.rfind('.').is_some_and(|dot| dot + 1 < last.len())
 }
 
 fn file_response(path: &Path, bytes: Vec<u8>) -> Response {

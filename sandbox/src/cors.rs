@@ -19,11 +19,13 @@ const ALLOW_HEADERS: &str =
     "authorization, content-type, x-api-key, last-event-id, x-request-id, idempotency-key";
 const EXPOSE_HEADERS: &str = "retry-after, retry-after-ms, x-request-id, x-trace-id";
 
-/// `*` in the list mirrors any origin; other entries must match exactly.
+/// `*` in the list mirrors any origin; other entries must match exactly. `null` (sandboxed
+/// iframes, `file:` pages, some redirects) is an origin anyone can make a request carry, so `*`
+/// does not cover it: only an explicit `null` entry does.
 fn allowed(origins: &[String], origin: &str) -> bool {
-    origins
-        .iter()
-        .any(|o| o == "*" || o.trim_end_matches('/') == origin)
+    origins.iter().any(|o| {
+        (o == "*" && origin != "null") || o.trim_end_matches('/') == origin
+    })
 }
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {

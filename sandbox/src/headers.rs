@@ -13,6 +13,9 @@ use crate::console;
 use crate::ids;
 use crate::state::AppState;
 
+/// The policy for every response that is not HTML.
+pub const NON_HTML_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     // Echo a caller's id (bounded, printable) so client and server logs line up.
     let request_id = req
@@ -53,6 +56,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         }
         headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    } else if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        // Anything else opened as a document (an SVG, a JSON body) runs nothing and loads nothing.
+        headers.insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(NON_HTML_CSP),
+        );
     }
     response
 }

@@ -6,11 +6,15 @@
 mod auth;
 mod console;
 mod cors;
+mod data_dir;
 mod faults;
 mod headers;
+mod host_guard;
 mod ids;
 mod kino;
 mod openai;
+mod refusal;
+mod serve;
 mod state;
 mod store;
 mod timestamp;
@@ -23,6 +27,8 @@ use axum::Router;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use data_dir::write_private_atomically;
+pub use serve::ServerLimits;
 pub use state::AppState;
 
 /// How long a shutdown waits for open connections (SSE streams) before they are dropped.
@@ -38,7 +44,11 @@ pub struct Config {
     pub faults: bool,
     pub api_key: Option<String>,
     pub cors_origins: Vec<String>,
+    /// Host names accepted besides loopback ones while bound to a loopback address (the
+    /// DNS-rebinding guard); e.g. the name a reverse proxy forwards.
+    pub allowed_hosts: Vec<String>,
     pub token_delay_ms: u64,
+    pub limits: ServerLimits,
 }
 
 impl Default for Config {
@@ -51,7 +61,9 @@ impl Default for Config {
             faults: false,
             api_key: None,
             cors_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
             token_delay_ms: 15,
+            limits: ServerLimits::default(),
         }
     }
 }
@@ -121,16 +133,14 @@ impl Sandbox {
         format!("http://{}", SocketAddr::new(ip, self.addr.port()))
     }
 
-    /// Stops accepting connections, ends open streams, and waits at most ~2 s for
-    /// in-flight responses before dropping them.
+    /// Stops accepting connections, ends open streams (each with a `server_shutdown` error
+    /// event), and waits at most ~2 s for in-flight responses before dropping them.
     pub async fn shutdown(self) {
         self.state.begin_shutdown();
         let _ = self.stop.send(());
         let mut task = self.task;
-        if tokio::time::timeout(GRACEFUL_WAIT, &mut task)
-            .await
-            .is_err()
-        {
+        let deadline = GRACEFUL_WAIT + Duration::from_secs(1);
+        if tokio::time::timeout(deadline, &mut task).await.is_err() {
             task.abort();
         }
     }
@@ -144,14 +154,13 @@ pub async fn start(config: Config) -> Result<Sandbox, StartError> {
     let state = AppState::new(&config)?;
     let api_key = state.api_key().to_owned();
     let (stop, stopped) = oneshot::channel::<()>();
-    let service = app(state.clone()).into_make_service();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(serve::serve(
+        listener,
+        app(state.clone()),
+        config.limits,
+        stopped,
+        GRACEFUL_WAIT,
+    ));
     Ok(Sandbox {
         addr,
         api_key,
@@ -172,6 +181,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cors::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            host_guard::layer,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -2,7 +2,8 @@
 
 use std::io::Write;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 use std::process::ExitCode;
 
 use kinlink_sandbox::Config;
@@ -19,6 +20,11 @@ Options:
   --api-key KEY          Use KEY as the API key (stored, replacing the previous one)
   --cors-origin ORIGIN   Allow browser requests from ORIGIN (repeatable; * mirrors any)
   --token-delay-ms N     Delay between streamed tokens (default 15)
+  --allow-host NAME      Also serve requests with Host NAME while bound to loopback (repeatable)
+  --max-connections N    Connections served at once (default 512)
+  --header-timeout-ms N  Time a connection has to send request headers; also the idle
+                         keep-alive timeout (default 15000)
+  --body-timeout-ms N    Longest pause inside a request body (default 15000)
   --ready-file PATH      After binding, write {\"url\",\"api_key\"} JSON to PATH
   -h, --help             Print this help
 ";
@@ -76,6 +82,23 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Cli, ParseError> {
             "--token-delay-ms" => {
                 config.token_delay_ms = number(&value("--token-delay-ms")?, "--token-delay-ms")?
             }
+            "--allow-host" => config.allowed_hosts.push(value("--allow-host")?),
+            "--max-connections" => {
+                config.limits.max_connections =
+                    number(&value("--max-connections")?, "--max-connections")?
+            }
+            "--header-timeout-ms" => {
+                config.limits.header_read_timeout = Duration::from_millis(number(
+                    &value("--header-timeout-ms")?,
+                    "--header-timeout-ms",
+                )?)
+            }
+            "--body-timeout-ms" => {
+                config.limits.body_idle_timeout = Duration::from_millis(number(
+                    &value("--body-timeout-ms")?,
+                    "--body-timeout-ms",
+                )?)
+            }
             "--ready-file" => ready_file = Some(PathBuf::from(value("--ready-file")?)),
             _ => return Err(ParseError::Invalid(format!("unknown argument: {arg}"))),
         }
@@ -88,15 +111,11 @@ fn number<T: std::str::FromStr>(text: &str, flag: &str) -> Result<T, ParseError>
         .map_err(|_| ParseError::Invalid(format!("{flag}: not a valid number: {text}")))
 }
 
-/// Writes the ready file through a temporary name in the same directory, so a reader
-/// polling for it never sees a partial file.
-fn write_ready_file(path: &PathBuf, url: &str, api_key: &str) -> std::io::Result<()> {
+/// Writes the ready file (0600: it holds the key) through a temporary name, so a reader polling
+/// for it never sees a partial file.
+fn write_ready_file(path: &Path, url: &str, api_key: &str) -> std::io::Result<()> {
     let body = serde_json::json!({"url": url, "api_key": api_key}).to_string();
-    let mut temp = path.clone().into_os_string();
-    temp.push(format!(".tmp-{}", std::process::id()));
-    let temp = PathBuf::from(temp);
-    std::fs::write(&temp, body)?;
-    std::fs::rename(&temp, path)
+    kinlink_sandbox::write_private_atomically(path, body.as_bytes())
 }
 
 async fn shutdown_signal() {

@@ -24,6 +24,9 @@ struct Inner {
     started: Instant,
     faults: Option<FaultBook>,
     cors_origins: Vec<String>,
+    /// Bound to a loopback address: only loopback or allowed `Host` names are served.
+    loopback_only: bool,
+    allowed_hosts: Vec<String>,
     token_delay_ms: u64,
     console: Option<Console>,
     sequences: Sequences,
@@ -34,7 +37,7 @@ impl AppState {
     /// Creates the data dir, opens the store and reads the console's `index.html`.
     /// Does not bind anything, so tests can drive [`crate::app`] with `oneshot`.
     pub fn new(config: &Config) -> Result<AppState, StartError> {
-        std::fs::create_dir_all(&config.data_dir)?;
+        crate::data_dir::create(&config.data_dir)?;
         let data_dir: PathBuf = std::fs::canonicalize(&config.data_dir)?;
         let data_path = data_dir.to_string_lossy().into_owned();
         let (store, api_key) = Store::open(&data_dir, &data_path, config.api_key.as_deref())?;
@@ -47,6 +50,8 @@ impl AppState {
                 started: Instant::now(),
                 faults: config.faults.then(FaultBook::default),
                 cors_origins: config.cors_origins.clone(),
+                loopback_only: config.bind.is_loopback(),
+                allowed_hosts: config.allowed_hosts.clone(),
                 token_delay_ms: config.token_delay_ms,
                 console,
                 sequences: Sequences::default(),
@@ -79,6 +84,15 @@ impl AppState {
 
     pub fn cors_origins(&self) -> &[String] {
         &self.inner.cors_origins
+    }
+
+    /// Whether the DNS-rebinding guard is on.
+    pub fn loopback_only(&self) -> bool {
+        self.inner.loopback_only
+    }
+
+    pub fn allowed_hosts(&self) -> &[String] {
+        &self.inner.allowed_hosts
     }
 
     pub fn token_delay_ms(&self) -> u64 {

@@ -1,12 +1,24 @@
-//! SQLite persistence (`<data>/sandbox.db`): the API key and the Kino config row.
+//! SQLite persistence (`<data>/sandbox.db`): the API key, the Kino config row and history.
+//!
+//! Durability and concurrency rules, each for a reason:
+//! - Every change to the config is one [`Store::update_config`] call: read, apply, save and the
+//!   `config_changed` history row in **one** `BEGIN IMMEDIATE` transaction under the writer lock, so
+//!   concurrent partial updates of different fields never revert each other and a crash never keeps
+//!   a change without its history row (or the reverse).
+//! - SQLite calls block, so they run on tokio's blocking pool, never on the async workers.
+//! - WAL journal with `synchronous=NORMAL`: a committed transaction survives the process being
+//!   killed (`kill -9`); readers do not wait for the writer.
+//! - The committed config is also kept in memory, so `GET /status` and `GET /config` read it without
+//!   touching the database at all.
+//! - The database and its journal files are created `0600`: they hold the API key.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::ids;
-use crate::kino::settings::KinoSettings;
+use crate::kino::settings::{ConfigUpdate, KinoSettings};
 use crate::StartError;
 
 /// Schema versions, applied in order; `PRAGMA user_version` records how many ran.
@@ -15,11 +27,16 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_history.sql"),
 ];
 
+/// How long a connection waits for a lock held by another before failing.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Store failures surfaced to handlers.
 #[derive(Debug)]
 pub enum StoreError {
     Db(rusqlite::Error),
     Json(serde_json::Error),
+    /// The blocking task running the query panicked or was cancelled.
+    Task(String),
 }
 
 impl std::fmt::Display for StoreError {
@@ -27,6 +44,7 @@ impl std::fmt::Display for StoreError {
         match self {
             StoreError::Db(e) => write!(f, "database: {e}"),
             StoreError::Json(e) => write!(f, "stored settings: {e}"),
+            StoreError::Task(e) => write!(f, "database task: {e}"),
         }
     }
 }
@@ -43,84 +61,19 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
-/// One connection behind a mutex: every query is a single-row read or write on a
-/// local file, far cheaper than hopping to a blocking thread.
+/// A cheap-to-clone handle on the database.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    inner: Arc<Inner>,
 }
 
-impl Store {
-    /// Opens (creating if needed) `<data_dir>/sandbox.db`, migrates it and makes sure the
-    /// config row exists. Returns the store and the effective API key: `api_key` when
-    /// given (it replaces the stored one), else the stored key, else a new UUIDv4.
-    pub fn open(
-        data_dir: &Path,
-        data_path: &str,
-        api_key: Option<&str>,
-    ) -> Result<(Store, String), StartError> {
-        let mut conn = Connection::open(data_dir.join("sandbox.db"))?;
-        migrate(&mut conn)?;
-        let stored: Option<String> = conn
-            .query_row("SELECT api_key FROM config WHERE id = 1", [], |row| {
-                row.get(0)
-            })
-            .optional()?;
-        let key = match (api_key, stored) {
-            (Some(given), Some(_)) => {
-                conn.execute(
-                    "UPDATE config SET api_key = ?1 WHERE id = 1",
-                    params![given],
-                )?;
-                given.to_owned()
-            }
-            (None, Some(stored)) => stored,
-            (given, None) => {
-                let key = given.map(str::to_owned).unwrap_or_else(ids::uuid_v4);
-                let settings = serde_json::to_string(&KinoSettings::first_run(data_path))
-                    .map_err(|e| StartError::Corrupt(e.to_string()))?;
-                conn.execute(
-                    "INSERT INTO config (id, api_key, settings) VALUES (1, ?1, ?2)",
-                    params![key, settings],
-                )?;
-                key
-            }
-        };
-        let store = Store {
-            conn: Arc::new(Mutex::new(conn)),
-        };
-        // Fail at start, not on the first request, if the stored JSON is unreadable.
-        store
-            .settings()
-            .map_err(|e| StartError::Corrupt(e.to_string()))?;
-        Ok((store, key))
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (each
-        // statement is atomic), so a poisoned lock is still safe to use.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub fn settings(&self) -> Result<KinoSettings, StoreError> {
-        let json: String =
-            self.lock()
-                .query_row("SELECT settings FROM config WHERE id = 1", [], |row| {
-                    row.get(0)
-                })?;
-        Ok(serde_json::from_str(&json)?)
-    }
-
-    pub fn save_settings(&self, settings: &KinoSettings) -> Result<(), StoreError> {
-        let json = serde_json::to_string(settings)?;
-        self.lock().execute(
-            "UPDATE config SET settings = ?1 WHERE id = 1",
-            params![json],
-        )?;
-        Ok(())
-    }
+struct Inner {
+    /// The only connection that writes; its lock orders writers.
+    writer: Mutex<Connection>,
+    /// A read-only connection for list queries (WAL lets it read while the writer commits).
+    reader: Mutex<Connection>,
+    /// The committed settings, replaced under the writer lock after each commit.
+    settings: RwLock<Arc<KinoSettings>>,
 }
 
 /// One history row as Kino returns it (`data` is the event as a JSON string).
@@ -138,7 +91,7 @@ pub struct HistoryRow {
 }
 
 /// Which history rows a page reads; every filter present must match.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct HistoryFilter {
     pub before_id: Option<i64>,
     pub movie_id: Option<i64>,
@@ -147,70 +100,198 @@ pub struct HistoryFilter {
 }
 
 impl Store {
-    /// Records an event; `data` is its AppEvent payload.
-    pub fn append_history(
-        &self,
-        event_type: &str,
-        data: &serde_json::Value,
-    ) -> Result<(), StoreError> {
-        self.lock().execute(
-            "INSERT INTO history (event_type, date, data) VALUES (?1, ?2, ?3)",
-            params![
-                event_type,
-                crate::timestamp::now_rfc3339(),
-                data.to_string()
-            ],
+    /// Opens (creating if needed) `<data_dir>/sandbox.db`, migrates it and makes sure the
+    /// config row exists. Returns the store and the effective API key: `api_key` when
+    /// given (it replaces the stored one), else the stored key, else a new UUIDv4.
+    pub fn open(
+        data_dir: &Path,
+        data_path: &str,
+        api_key: Option<&str>,
+    ) -> Result<(Store, String), StartError> {
+        let path = data_dir.join("sandbox.db");
+        crate::data_dir::create_private_file(&path)?;
+        let mut writer = Connection::open(&path)?;
+        writer.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL is persistent in the file; NORMAL is safe against process crashes in WAL mode.
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        writer.pragma_update(None, "synchronous", "NORMAL")?;
+        migrate(&mut writer)?;
+        let stored: Option<String> = writer
+            .query_row("SELECT api_key FROM config WHERE id = 1", [], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        let key = match (api_key, stored) {
+            (Some(given), Some(_)) => {
+                writer.execute(
+                    "UPDATE config SET api_key = ?1 WHERE id = 1",
+                    params![given],
+                )?;
+                given.to_owned()
+            }
+            (None, Some(stored)) => stored,
+            (given, None) => {
+                let key = given.map(str::to_owned).unwrap_or_else(ids::uuid_v4);
+                let settings = serde_json::to_string(&KinoSettings::first_run(data_path))
+                    .map_err(|e| StartError::Corrupt(e.to_string()))?;
+                writer.execute(
+                    "INSERT INTO config (id, api_key, settings) VALUES (1, ?1, ?2)",
+                    params![key, settings],
+                )?;
+                key
+            }
+        };
+        // Fail at start, not on the first request, if the stored JSON is unreadable.
+        let settings =
+            read_settings(&writer).map_err(|e| StartError::Corrupt(e.to_string()))?;
+        let reader = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        Ok(())
+        reader.busy_timeout(BUSY_TIMEOUT)?;
+        // SQLite gives the -wal and -shm files the database's mode; make sure of it.
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            crate::data_dir::restrict_if_present(Path::new(&name))?;
+        }
+        let store = Store {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                reader: Mutex::new(reader),
+                settings: RwLock::new(Arc::new(settings)),
+            }),
+        };
+        Ok((store, key))
+    }
+
+    /// The committed settings, from memory.
+    pub fn settings(&self) -> Arc<KinoSettings> {
+        self.inner
+            .settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// The one way to change the config: applies `update` to the stored settings and records Kino's
+    /// `config_changed` event, both in one transaction. Returns the settings as committed.
+    pub async fn update_config(&self, update: ConfigUpdate) -> Result<Arc<KinoSettings>, StoreError> {
+        let inner = self.inner.clone();
+        blocking(move || {
+            let mut conn = lock(&inner.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut settings = read_settings(&tx)?;
+            settings.apply(update);
+            tx.execute(
+                "UPDATE config SET settings = ?1 WHERE id = 1",
+                params![serde_json::to_string(&settings)?],
+            )?;
+            // Kino records every config PUT as a `config_changed` event with scope `all`.
+            let event = serde_json::json!({"event": "config_changed", "scope": "all"});
+            insert_history(&tx, "config_changed", &event)?;
+            tx.commit()?;
+            let settings = Arc::new(settings);
+            // Still under the writer lock, so the snapshot follows commit order.
+            *inner
+                .settings
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.clone();
+            Ok(settings)
+        })
+        .await
     }
 
     /// Newest first, at most `limit` rows.
-    pub fn history(
+    pub async fn history(
         &self,
-        filter: &HistoryFilter,
+        filter: HistoryFilter,
         limit: usize,
     ) -> Result<Vec<HistoryRow>, StoreError> {
-        let mut sql = String::from(
-            "SELECT id, movie_id, episode_id, event_type, date, source_title, quality, download_id, data FROM history WHERE 1=1",
-        );
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(id) = filter.before_id {
-            sql.push_str(" AND id < ?");
-            values.push(id.into());
-        }
-        if let Some(id) = filter.movie_id {
-            sql.push_str(" AND movie_id = ?");
-            values.push(id.into());
-        }
-        if let Some(id) = filter.episode_id {
-            sql.push_str(" AND episode_id = ?");
-            values.push(id.into());
-        }
-        if !filter.event_types.is_empty() {
-            sql.push_str(" AND event_type IN (");
-            sql.push_str(&vec!["?"; filter.event_types.len()].join(","));
-            sql.push(')');
-            values.extend(filter.event_types.iter().cloned().map(Into::into));
-        }
-        sql.push_str(" ORDER BY id DESC LIMIT ?");
-        values.push((limit as i64).into());
-        let conn = self.lock();
-        let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
-            Ok(HistoryRow {
-                id: row.get(0)?,
-                movie_id: row.get(1)?,
-                episode_id: row.get(2)?,
-                event_type: row.get(3)?,
-                date: row.get(4)?,
-                source_title: row.get(5)?,
-                quality: row.get(6)?,
-                download_id: row.get(7)?,
-                data: row.get(8)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let inner = self.inner.clone();
+        blocking(move || query_history(&lock(&inner.reader), &filter, limit)).await
     }
+}
+
+/// Runs a database call on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock rolls back its open transaction (dropped unfinished), so a
+    // poisoned lock still guards a consistent connection.
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn read_settings(conn: &Connection) -> Result<KinoSettings, StoreError> {
+    let json: String = conn.query_row("SELECT settings FROM config WHERE id = 1", [], |row| {
+        row.get(0)
+    })?;
+    Ok(serde_json::from_str(&json)?)
+}
+
+fn insert_history(
+    conn: &Connection,
+    event_type: &str,
+    data: &serde_json::Value,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO history (event_type, date, data) VALUES (?1, ?2, ?3)",
+        params![event_type, crate::timestamp::now_rfc3339(), data.to_string()],
+    )?;
+    Ok(())
+}
+
+fn query_history(
+    conn: &Connection,
+    filter: &HistoryFilter,
+    limit: usize,
+) -> Result<Vec<HistoryRow>, StoreError> {
+    let mut sql = String::from(
+        "SELECT id, movie_id, episode_id, event_type, date, source_title, quality, download_id, data \
+         FROM history WHERE 1=1",
+    );
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(id) = filter.before_id {
+        sql.push_str(" AND id < ?");
+        values.push(id.into());
+    }
+    if let Some(id) = filter.movie_id {
+        sql.push_str(" AND movie_id = ?");
+        values.push(id.into());
+    }
+    if let Some(id) = filter.episode_id {
+        sql.push_str(" AND episode_id = ?");
+        values.push(id.into());
+    }
+    if !filter.event_types.is_empty() {
+        sql.push_str(" AND event_type IN (");
+        sql.push_str(&vec!["?"; filter.event_types.len()].join(","));
+        sql.push(')');
+        values.extend(filter.event_types.iter().cloned().map(Into::into));
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    values.push((limit as i64).into());
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
+        Ok(HistoryRow {
+            id: row.get(0)?,
+            movie_id: row.get(1)?,
+            episode_id: row.get(2)?,
+            event_type: row.get(3)?,
+            date: row.get(4)?,
+            source_title: row.get(5)?,
+            quality: row.get(6)?,
+            download_id: row.get(7)?,
+            data: row.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -37,7 +37,8 @@ test('a wrong key rejects with a KinlinkError', async () => {
     assert.equal(error.name, 'KinlinkError');
     assert.equal(error.kind, 'unauthorized');
     assert.equal(error.status, 401);
-    assert.equal(error.code, 'unauthorized');
+    // Kino's middleware answers 401 with an empty body, so there is no server code.
+    assert.ok(error.code == null, `code: ${error.code}`);
     return true;
   });
 });

@@ -73,7 +73,7 @@ pub async fn list(
         event_types,
     };
     // One row more than asked tells whether another page follows.
-    let mut results = state.store().history(&filter, limit as usize + 1)?;
+    let mut results = state.store().history(filter, limit as usize + 1).await?;
     let has_more = results.len() > limit as usize;
     results.truncate(limit as usize);
     let next_cursor = has_more

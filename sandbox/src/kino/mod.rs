@@ -1,12 +1,21 @@
-//! Kino API (`/api/v1`): status, the config singleton and history; every other Kino route
-//! answers 501 in Kino's error envelope.
+//! Kino API (`/api/v1`): status, the config singleton and history.
+//!
+//! Errors follow the real server (wire facts §1–§3), on purpose even where it is unusual:
+//! - a missing or wrong key is stopped by the middleware with **401 and an empty body**;
+//! - handler errors use the envelope `{"error":{"code","message"}}`;
+//! - extractor rejections (bad JSON, wrong shape, missing content type, bad query values, a body
+//!   over the limit) are axum's plain-text bodies with 400/415/422/413;
+//! - a known path with another method is axum's 405 with an empty body;
+//! - `/api/...` outside `/api/v1` is 404 with an empty body;
+//! - any other `/api/v1/...` path answers 501 in the envelope: it may be one of Kino's operations
+//!   the sandbox does not serve yet.
 
 mod history;
 pub mod settings;
 mod status;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -23,30 +32,38 @@ use settings::{ConfigResponse, ConfigUpdate};
 /// (health, bootstrap, sessions), but those are not implemented here, so they stay gated.
 const PUBLIC_PATHS: &[&str] = &["/api/v1/status"];
 
+/// Largest request body, as axum's default that Kino keeps.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/status", get(status::get).fallback(not_implemented))
-        .route(
-            "/api/v1/config",
-            get(get_config).put(put_config).fallback(not_implemented),
-        )
-        .route(
-            "/api/v1/history",
-            get(history::list).fallback(not_implemented),
-        )
-        .route("/api", any(not_implemented))
-        .route("/api/{*rest}", any(not_implemented))
+    let v1 = Router::new()
+        .route("/api/v1/status", get(status::get))
+        .route("/api/v1/config", get(get_config).put(put_config))
+        .route("/api/v1/history", get(history::list))
+        .route("/api/v1", any(not_implemented))
+        .route("/api/v1/", any(not_implemented))
+        .route("/api/v1/{*rest}", any(not_implemented))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             faults::apply_kino,
         ))
-        .layer(middleware::from_fn_with_state(state, require_key))
+        .layer(middleware::from_fn_with_state(state, require_key));
+    Router::new()
+        .route("/api", any(unknown_path))
+        .route("/api/", any(unknown_path))
+        .route("/api/{*rest}", any(unknown_path))
+        .merge(v1)
+}
+
+/// Kino's answer to an `/api` path it has no route for: 404, empty body.
+async fn unknown_path() -> StatusCode {
+    StatusCode::NOT_FOUND
 }
 
 /// Kino's error envelope `{"error":{"code","message"}}`.
 #[derive(Debug)]
 pub enum Error {
-    Unauthorized,
     NotImplemented { method: Method, path: String },
     Internal(String),
 }
@@ -54,13 +71,6 @@ pub enum Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
-            // Real Kino answers this with an empty body; the sandbox sends the envelope on
-            // purpose so a client's error decoding is exercised on 401 as well.
-            Error::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "unauthorized: missing or invalid API key".to_owned(),
-            ),
             Error::NotImplemented { method, path } => (
                 StatusCode::NOT_IMPLEMENTED,
                 "not_implemented",
@@ -99,7 +109,8 @@ async fn require_key(State(state): State<AppState>, req: Request, next: Next) ->
     {
         next.run(req).await
     } else {
-        Error::Unauthorized.into_response()
+        // Kino's middleware answers with the bare status (wire facts §2).
+        StatusCode::UNAUTHORIZED.into_response()
     }
 }
 
@@ -110,31 +121,21 @@ async fn not_implemented(method: Method, uri: Uri) -> Error {
     }
 }
 
-async fn get_config(State(state): State<AppState>) -> Result<Json<ConfigResponse>, Error> {
-    let settings = state.store().settings()?;
-    Ok(Json(ConfigResponse::masked(&settings, state.data_path())))
+async fn get_config(State(state): State<AppState>) -> Json<ConfigResponse> {
+    Json(ConfigResponse::masked(&state.store().settings(), state.data_path()))
 }
 
-/// Partial update. Body rejections keep axum's plain-text 400/415/422, as real Kino does.
+/// Partial update, saved with its history row in one transaction. Body rejections keep axum's
+/// plain-text 400/413/415/422, as real Kino does.
 async fn put_config(
     State(state): State<AppState>,
     body: Result<Json<ConfigUpdate>, JsonRejection>,
 ) -> Result<Json<ConfigResponse>, Response> {
     let Json(update) = body.map_err(IntoResponse::into_response)?;
-    let mut settings = state
+    let settings = state
         .store()
-        .settings()
-        .map_err(|e| Error::from(e).into_response())?;
-    settings.apply(update);
-    state
-        .store()
-        .save_settings(&settings)
-        .map_err(|e| Error::from(e).into_response())?;
-    // Kino records every config PUT as a `config_changed` event with scope `all`.
-    let event = serde_json::json!({"event": "config_changed", "scope": "all"});
-    state
-        .store()
-        .append_history("config_changed", &event)
+        .update_config(update)
+        .await
         .map_err(|e| Error::from(e).into_response())?;
     Ok(Json(ConfigResponse::masked(&settings, state.data_path())))
 }

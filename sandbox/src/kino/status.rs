@@ -5,7 +5,6 @@ use axum::Json;
 use serde::Serialize;
 
 use super::settings::KinoSettings;
-use super::Error;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -27,12 +26,13 @@ struct Warning {
     route: Option<&'static str>,
 }
 
-pub async fn get(State(state): State<AppState>) -> Result<Json<StatusResponse>, Error> {
-    let settings = state.store().settings()?;
-    Ok(Json(StatusResponse::from_settings(
-        &settings,
+/// Served from the in-memory settings: the public, unauthenticated route never touches the
+/// database.
+pub async fn get(State(state): State<AppState>) -> Json<StatusResponse> {
+    Json(StatusResponse::from_settings(
+        &state.store().settings(),
         state.uptime_seconds(),
-    )))
+    ))
 }
 
 impl StatusResponse {

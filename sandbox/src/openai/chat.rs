@@ -15,6 +15,10 @@ use super::stream::{self, StreamPlan};
 use super::Error;
 use crate::state::AppState;
 
+/// Most message text one request may carry (1 MiB). The sandbox echoes the prompt back, so this
+/// also bounds a reply; larger prompts get OpenAI's `context_length_exceeded` 400.
+pub const PROMPT_CAP_BYTES: usize = 1024 * 1024;
+
 /// A validated chat completion request. Unknown fields are ignored, as OpenAI does.
 #[derive(Debug)]
 pub struct ChatRequest {
@@ -65,10 +69,10 @@ pub async fn create(State(state): State<AppState>, uri: Uri, body: Bytes) -> Res
         return stream::response(plan, reply, state.shutdown_signal());
     }
 
-    let content = if reply.tokens.is_empty() && reply.tool_call.is_some() {
+    let content = if reply.text.is_empty() && reply.tool_call.is_some() {
         Value::Null
     } else {
-        Value::String(reply.content())
+        Value::String(reply.content().to_owned())
     };
     let mut message = json!({"role": "assistant", "content": content, "refusal": null});
     if let Some(call) = &reply.tool_call {
@@ -154,6 +158,17 @@ pub fn parse(body: &[u8]) -> Result<ChatRequest, Error> {
         Some(other) => return Err(invalid_type("model", "a string", other)),
     };
     let messages = parse_messages(present(&object, "messages"))?;
+    let prompt_bytes: usize = messages.iter().map(|m| m.text.len()).sum();
+    if prompt_bytes > PROMPT_CAP_BYTES {
+        return Err(Error::invalid(
+            "messages",
+            "context_length_exceeded",
+            format!(
+                "This model's maximum prompt is {PROMPT_CAP_BYTES} bytes of message text; \
+                 your messages hold {prompt_bytes} bytes. Shorten the messages."
+            ),
+        ));
+    }
 
     let stream = match present(&object, "stream") {
         None => false,

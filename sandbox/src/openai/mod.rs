@@ -1,12 +1,14 @@
 //! OpenAI-compatible API (`/v1`) in OpenAI's own wire format: models, chat completions
-//! (plain and streamed) and agent runs. Other `/v1` routes answer 501.
+//! (plain and streamed) and agent runs. OpenAI's other routes answer 501, unknown paths 404, and
+//! every error a client can provoke (extractor rejections, body limits, 405s) carries OpenAI's
+//! error body.
 
 mod agents;
 mod chat;
 mod model;
 mod stream;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -17,19 +19,43 @@ use serde_json::json;
 use crate::faults;
 use crate::state::AppState;
 
+/// Largest chat completion body (the prompt itself is capped lower, see [`chat::PROMPT_CAP_BYTES`]).
+pub const CHAT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Largest agent run body.
+pub const AGENT_BODY_LIMIT: usize = 256 * 1024;
+
+/// OpenAI routes the sandbox does not serve: they exist upstream, so they answer 501, not 404.
+const UNIMPLEMENTED: &[&str] = &[
+    "/v1/completions",
+    "/v1/embeddings",
+    "/v1/responses",
+    "/v1/moderations",
+    "/v1/files",
+    "/v1/images/generations",
+    "/v1/audio/speech",
+    "/v1/audio/transcriptions",
+    "/v1/models/{model}",
+];
+
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/v1/models", get(list_models).fallback(not_implemented))
+    let mut router = Router::new()
+        .route("/v1/models", get(list_models))
         .route(
             "/v1/chat/completions",
-            post(chat::create).fallback(not_implemented),
+            post(chat::create).layer(DefaultBodyLimit::max(CHAT_BODY_LIMIT)),
         )
         .route(
             "/v1/agents/{agent_id}/run",
-            post(agents::run).fallback(not_implemented),
-        )
-        .route("/v1", any(not_implemented))
-        .route("/v1/{*rest}", any(not_implemented))
+            post(agents::run).layer(DefaultBodyLimit::max(AGENT_BODY_LIMIT)),
+        );
+    for path in UNIMPLEMENTED {
+        router = router.route(path, any(not_implemented));
+    }
+    router
+        .route("/v1", any(unknown_path))
+        .route("/v1/", any(unknown_path))
+        .route("/v1/{*rest}", any(unknown_path))
+        .layer(middleware::from_fn(openai_error_shape))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             faults::apply_openai,
@@ -48,6 +74,21 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error with OpenAI's `type` chosen from the status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Error {
+        Error {
+            status,
+            message: message.into(),
+            kind: if status.is_server_error() {
+                "server_error"
+            } else {
+                "invalid_request_error"
+            },
+            param: None,
+            code: Some(code),
+        }
+    }
+
     /// 400 `invalid_request_error` about the request field `param`.
     pub fn invalid(
         param: impl Into<String>,
@@ -149,6 +190,56 @@ async fn require_key(State(state): State<AppState>, req: Request, next: Next) ->
 
 async fn not_implemented(method: Method, uri: Uri) -> Error {
     Error::not_implemented(&method, uri.path())
+}
+
+/// OpenAI's answer to a path it does not have.
+async fn unknown_path(method: Method, uri: Uri) -> Error {
+    Error {
+        status: StatusCode::NOT_FOUND,
+        message: format!("Invalid URL ({method} {})", uri.path()),
+        kind: "invalid_request_error",
+        param: None,
+        code: None,
+    }
+}
+
+/// Longest part of a rejection's text kept in the error message.
+const REJECTION_TEXT_MAX: usize = 300;
+
+/// Re-shapes error responses that are not JSON (axum's plain-text extractor rejections, body-limit
+/// 413s, empty 405s) into OpenAI's error body, keeping the status and the reason.
+async fn openai_error_shape(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&body);
+    let mut message: String = text.trim().chars().take(REJECTION_TEXT_MAX).collect();
+    if message.is_empty() {
+        message = status.canonical_reason().unwrap_or("Error").to_owned();
+    }
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "request_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "server_error",
+        _ => "invalid_request",
+    };
+    let mut shaped = Error::new(status, code, message).into_response();
+    if let Some(allow) = allow {
+        shaped.headers_mut().insert(header::ALLOW, allow);
+    }
+    shaped
 }
 
 async fn list_models() -> Json<serde_json::Value> {

@@ -101,10 +101,12 @@ pub struct ToolCall {
     pub arguments: String,
 }
 
+/// A reply. Its text is kept whole and split into tokens only as a stream sends them, so a long
+/// reply costs its length once, not a chunk object per word up front.
 #[derive(Debug)]
 pub struct Reply {
-    /// The text split into tokens; concatenated they give the content.
-    pub tokens: Vec<String>,
+    /// The whole text; [`Reply::tokens`] splits it.
+    pub text: String,
     pub tool_call: Option<ToolCall>,
     pub finish_reason: &'static str,
     pub usage: Usage,
@@ -127,39 +129,72 @@ impl Usage {
 }
 
 impl Reply {
-    pub fn content(&self) -> String {
-        self.tokens.concat()
+    pub fn content(&self) -> &str {
+        &self.text
+    }
+
+    pub fn tokens(&self) -> Tokens<'_> {
+        tokens(&self.text)
     }
 }
 
 /// Splits text into tokens: each word with the whitespace that follows it (leading
 /// whitespace stays with the first word), so concatenating them is lossless.
-pub fn tokens(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut in_space = false;
-    for ch in text.chars() {
-        let space = ch.is_whitespace();
-        if !space && in_space && current.chars().any(|c| !c.is_whitespace()) {
-            out.push(std::mem::take(&mut current));
-        }
-        in_space = space;
-        current.push(ch);
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
+pub fn tokens(text: &str) -> Tokens<'_> {
+    Tokens { rest: text }
 }
 
+/// The tokens of a text, as slices of it.
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let after = |from: usize, space: bool| {
+            self.rest[from..]
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace() != space)
+                .map_or(self.rest.len(), |(i, _)| from + i)
+        };
+        let word_start = after(0, true);
+        let word_end = after(word_start, false);
+        let end = after(word_end, true);
+        let (token, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(token)
+    }
+}
+
+/// Characters per streamed tool-call argument fragment.
+const PIECE_CHARS: usize = 8;
+
 /// Splits tool-call arguments into the fragments a stream sends (a few characters each).
-pub fn argument_pieces(arguments: &str) -> Vec<String> {
-    const PIECE_CHARS: usize = 8;
-    let chars: Vec<char> = arguments.chars().collect();
-    chars
-        .chunks(PIECE_CHARS)
-        .map(|c| c.iter().collect())
-        .collect()
+pub fn argument_pieces(arguments: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut rest = arguments;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .char_indices()
+            .nth(PIECE_CHARS)
+            .map_or(rest.len(), |(i, _)| i);
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
+}
+
+/// How many fragments [`argument_pieces`] makes.
+pub fn argument_piece_count(arguments: &str) -> usize {
+    arguments.chars().count().div_ceil(PIECE_CHARS)
 }
 
 pub fn word_count(text: &str) -> u64 {
@@ -195,7 +230,7 @@ pub fn respond(prompt: &Prompt<'_>, next_call_id: impl FnOnce() -> String) -> Re
         text.push_str(LONG_TAIL);
     }
 
-    let mut tokens = tokens(&text);
+    let mut token_count = tokens(&text).count();
     let mut tool_call = tool.map(|name| ToolCall {
         id: next_call_id(),
         arguments: serde_json::json!({"query": user_text}).to_string(),
@@ -203,24 +238,27 @@ pub fn respond(prompt: &Prompt<'_>, next_call_id: impl FnOnce() -> String) -> Re
     });
     let tool_cost = tool_call
         .as_ref()
-        .map_or(0, |c| argument_pieces(&c.arguments).len());
-    let full_cost = (tokens.len() + tool_cost) as u64;
+        .map_or(0, |c| argument_piece_count(&c.arguments));
+    let full_cost = (token_count + tool_cost) as u64;
 
     let finish_reason = match prompt.max_tokens {
         Some(max) if max < full_cost => {
-            tokens.truncate(max as usize);
+            let kept = usize::try_from(max).unwrap_or(usize::MAX);
+            let end: usize = tokens(&text).take(kept).map(str::len).sum();
+            text.truncate(end);
+            token_count = token_count.min(kept);
             tool_call = None;
             "length"
         }
         _ if tool_call.is_some() => "tool_calls",
         _ => "stop",
     };
-    let completion_tokens = (tokens.len()
+    let completion_tokens = (token_count
         + tool_call
             .as_ref()
-            .map_or(0, |c| argument_pieces(&c.arguments).len())) as u64;
+            .map_or(0, |c| argument_piece_count(&c.arguments))) as u64;
     Reply {
-        tokens,
+        text,
         tool_call,
         finish_reason,
         usage: Usage {
@@ -266,9 +304,15 @@ mod tests {
 
     #[test]
     fn tokens_are_lossless_words_with_trailing_space() {
-        assert_eq!(tokens("Echo: hi  there\n"), ["Echo: ", "hi  ", "there\n"]);
-        assert_eq!(tokens(" a b"), [" a ", "b"]);
-        assert!(tokens("").is_empty());
+        let split = |text| tokens(text).collect::<Vec<_>>();
+        assert_eq!(split("Echo: hi  there\n"), ["Echo: ", "hi  ", "there\n"]);
+        assert_eq!(split(" a b"), [" a ", "b"]);
+        assert_eq!(split("   "), ["   "]);
+        assert_eq!(split("é ü"), ["é ", "ü"]);
+        assert!(split("").is_empty());
+        let pieces: Vec<_> = argument_pieces("0123456789é").collect();
+        assert_eq!(pieces, ["01234567", "89é"]);
+        assert_eq!(argument_piece_count("0123456789é"), 2);
     }
 
     #[test]

@@ -9,7 +9,10 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use tokio::sync::watch;
 
-use super::model::{argument_pieces, Reply};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use super::model::{argument_piece_count, argument_pieces, Reply};
 use crate::faults::{Quirk, StreamFailure};
 
 /// Everything about a stream except the reply itself.
@@ -49,8 +52,7 @@ const CHUNKS_BEFORE_FAILURE: usize = 2;
 const CUT_FLUSH_MS: u64 = 20;
 
 pub fn response(plan: StreamPlan, reply: Reply, shutdown: watch::Receiver<bool>) -> Response {
-    let events = events(&plan, &reply);
-    let body = Body::from_stream(write(plan, events, shutdown));
+    let body = Body::from_stream(write(plan, reply, shutdown));
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "text/event-stream")
@@ -61,54 +63,85 @@ pub fn response(plan: StreamPlan, reply: Reply, shutdown: watch::Receiver<bool>)
         .expect("static response parts are valid")
 }
 
-/// Builds the chunk sequence, shaped by the quirks.
-fn events(plan: &StreamPlan, reply: &Reply) -> Vec<Event> {
-    let no_role = plan.has(Quirk::NoRole);
-    let role_with_content = !no_role && plan.has(Quirk::RoleWithContent);
-    let mut events = Vec::new();
-    let mut role_pending = role_with_content;
-
-    if !no_role && !role_with_content {
-        events.push(chunk(
-            plan,
-            json!({"role": "assistant", "content": ""}),
-            None,
-            false,
-        ));
-    }
-    for token in &reply.tokens {
-        let mut delta = json!({"content": token});
-        if std::mem::take(&mut role_pending) {
-            delta["role"] = json!("assistant");
-        }
-        events.push(chunk(plan, delta, None, true));
-    }
-    if let Some(call) = reply
+/// Token-bearing chunks the stream will send (text tokens plus tool-call pieces), counted without
+/// building them.
+fn content_chunk_count(plan: &StreamPlan, reply: &Reply) -> usize {
+    let tool = reply
         .tool_call
         .as_ref()
         .filter(|_| !plan.has(Quirk::ToolDropped))
-    {
-        let mut delta = json!({"tool_calls": [{"index": 0, "id": call.id, "type": "function",
-            "function": {"name": call.name, "arguments": ""}}]});
-        if std::mem::take(&mut role_pending) {
-            delta["role"] = json!("assistant");
-            delta["content"] = Value::Null;
-        }
-        events.push(chunk(plan, delta, None, true));
-        for piece in argument_pieces(&call.arguments) {
-            let delta = json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]});
-            events.push(chunk(plan, delta, None, true));
-        }
-    }
-    if role_pending {
-        events.push(chunk(
+        .map_or(0, |call| 1 + argument_piece_count(&call.arguments));
+    reply.tokens().count() + tool
+}
+
+/// The chunk sequence, shaped by the quirks, built one event at a time as the stream is sent:
+/// memory stays at one chunk however long the reply.
+fn events<'a>(plan: &'a StreamPlan, reply: &'a Reply) -> impl Iterator<Item = Event> + Send + 'a {
+    let no_role = plan.has(Quirk::NoRole);
+    let role_with_content = !no_role && plan.has(Quirk::RoleWithContent);
+    // Whether the role still has to go out, with the first content-bearing chunk.
+    let role_pending = Arc::new(AtomicBool::new(role_with_content));
+    let take_role = |pending: &AtomicBool| pending.swap(false, Ordering::Relaxed);
+
+    let opening = (!no_role && !role_with_content).then(|| {
+        chunk(
             plan,
             json!({"role": "assistant", "content": ""}),
             None,
             false,
-        ));
-    }
+        )
+    });
+    let pending = role_pending.clone();
+    let text = reply.tokens().map(move |token| {
+        let mut delta = json!({"content": token});
+        if take_role(&pending) {
+            delta["role"] = json!("assistant");
+        }
+        chunk(plan, delta, None, true)
+    });
+    let pending = role_pending.clone();
+    let call = reply
+        .tool_call
+        .as_ref()
+        .filter(|_| !plan.has(Quirk::ToolDropped));
+    let tool = call.into_iter().flat_map(move |call| {
+        let pending = pending.clone();
+        let header = std::iter::once_with(move || {
+            let mut delta = json!({"tool_calls": [{"index": 0, "id": call.id, "type": "function",
+                "function": {"name": call.name, "arguments": ""}}]});
+            if take_role(&pending) {
+                delta["role"] = json!("assistant");
+                delta["content"] = Value::Null;
+            }
+            chunk(plan, delta, None, true)
+        });
+        let pieces = argument_pieces(&call.arguments).map(move |piece| {
+            let delta = json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]});
+            chunk(plan, delta, None, true)
+        });
+        header.chain(pieces)
+    });
+    let closing = std::iter::once_with(move || {
+        let mut events = Vec::with_capacity(4);
+        if take_role(&role_pending) {
+            events.push(chunk(
+                plan,
+                json!({"role": "assistant", "content": ""}),
+                None,
+                false,
+            ));
+        }
+        events.push(chunk(plan, json!({}), Some(finish_reason(plan, reply)), false));
+        events.extend(usage_chunk(plan, reply));
+        events.push(Event::Done);
+        events
+    })
+    .flatten();
+    opening.into_iter().chain(text).chain(tool).chain(closing)
+}
 
+/// The finish reason as the quirks bend it.
+fn finish_reason(plan: &StreamPlan, reply: &Reply) -> &'static str {
     let mut finish = reply.finish_reason;
     if finish == "tool_calls" && plan.has(Quirk::ToolStop) {
         finish = "stop";
@@ -119,29 +152,31 @@ fn events(plan: &StreamPlan, reply: &Reply) -> Vec<Event> {
     if plan.has(Quirk::FinishUnknown) {
         finish = "end_turn";
     }
-    events.push(chunk(plan, json!({}), Some(finish), false));
+    finish
+}
 
+/// The usage chunk, when asked for or a quirk sends it anyway.
+fn usage_chunk(plan: &StreamPlan, reply: &Reply) -> Option<Event> {
     let empty_delta = plan.has(Quirk::UsageEmptyDelta);
-    if plan.include_usage || plan.has(Quirk::UsageUnasked) || empty_delta {
-        let choices = if empty_delta {
-            json!([{"index": 0, "delta": {}}])
-        } else {
-            json!([])
-        };
-        let mut usage = reply.usage.to_json();
-        if plan.has(Quirk::ExtraFields) {
-            usage["completion_tokens_details"] = json!({"reasoning_tokens": 0});
-        }
-        let mut json = json!({"id": plan.id, "object": "chat.completion.chunk",
-            "created": plan.created, "model": plan.model, "choices": choices, "usage": usage});
-        add_top_level_extras(plan, &mut json);
-        events.push(Event::Chunk {
-            json,
-            content: false,
-        });
+    if !(plan.include_usage || plan.has(Quirk::UsageUnasked) || empty_delta) {
+        return None;
     }
-    events.push(Event::Done);
-    events
+    let choices = if empty_delta {
+        json!([{"index": 0, "delta": {}}])
+    } else {
+        json!([])
+    };
+    let mut usage = reply.usage.to_json();
+    if plan.has(Quirk::ExtraFields) {
+        usage["completion_tokens_details"] = json!({"reasoning_tokens": 0});
+    }
+    let mut json = json!({"id": plan.id, "object": "chat.completion.chunk",
+        "created": plan.created, "model": plan.model, "choices": choices, "usage": usage});
+    add_top_level_extras(plan, &mut json);
+    Some(Event::Chunk {
+        json,
+        content: false,
+    })
 }
 
 fn chunk(plan: &StreamPlan, mut delta: Value, finish: Option<&str>, content: bool) -> Event {
@@ -232,22 +267,25 @@ async fn pause(ms: u64, shutdown: &mut watch::Receiver<bool>) -> bool {
     }
 }
 
+/// The in-stream error a client reads when the server stops while it streams, so an ended stream
+/// is never mistaken for a finished reply.
+fn shutdown_error() -> Value {
+    json!({"error": {"message": "The server is shutting down; the reply was not finished.",
+        "type": "server_error", "param": null, "code": "server_shutdown"}})
+}
+
 fn write(
     plan: StreamPlan,
-    events: Vec<Event>,
+    reply: Reply,
     mut shutdown: watch::Receiver<bool>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
     let framing = Framing::of(&plan);
-    let content_total = events
-        .iter()
-        .filter(|e| matches!(e, Event::Chunk { content: true, .. }))
-        .count();
-    let fail_after = CHUNKS_BEFORE_FAILURE.min(content_total);
     async_stream::stream! {
+        let fail_after = CHUNKS_BEFORE_FAILURE.min(content_chunk_count(&plan, &reply));
         let mut sent_content = 0usize;
         let mut first = true;
         let mut failure = plan.failure;
-        for event in events {
+        for event in events(&plan, &reply) {
             if failure.is_some() && sent_content == fail_after {
                 let failure = failure.take();
                 match failure {
@@ -265,13 +303,16 @@ fn write(
                         yield Err(std::io::Error::other("sandbox fault: stream cut"));
                     }
                     Some(StreamFailure::Stall { ms }) => {
-                        pause(ms, &mut shutdown).await;
+                        if !pause(ms, &mut shutdown).await {
+                            yield Ok(framing.data(&shutdown_error().to_string()));
+                        }
                     }
                     None => {}
                 }
                 return;
             }
             if *shutdown.borrow() {
+                yield Ok(framing.data(&shutdown_error().to_string()));
                 return;
             }
             match event {
@@ -279,6 +320,7 @@ fn write(
                     if content && sent_content > 0 && plan.token_delay_ms > 0
                         && !pause(plan.token_delay_ms, &mut shutdown).await
                     {
+                        yield Ok(framing.data(&shutdown_error().to_string()));
                         return;
                     }
                     if framing.comments && !first {
