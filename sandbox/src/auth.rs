@@ -80,7 +80,10 @@ mod tests {
         ));
         for scheme in ["BEARER", "bearer", "BeArEr"] {
             let value = format!("{scheme}  k1");
-            assert!(is_authorized(&req("/", Some(("authorization", &value))), "k1"), "{scheme}");
+            assert!(
+                is_authorized(&req("/", Some(("authorization", &value))), "k1"),
+                "{scheme}"
+            );
         }
         assert!(!is_authorized(
             &req("/", Some(("authorization", "Bearerk1"))),

@@ -23,9 +23,9 @@ const EXPOSE_HEADERS: &str = "retry-after, retry-after-ms, x-request-id, x-trace
 /// iframes, `file:` pages, some redirects) is an origin anyone can make a request carry, so `*`
 /// does not cover it: only an explicit `null` entry does.
 fn allowed(origins: &[String], origin: &str) -> bool {
-    origins.iter().any(|o| {
-        (o == "*" && origin != "null") || o.trim_end_matches('/') == origin
-    })
+    origins
+        .iter()
+        .any(|o| (o == "*" && origin != "null") || o.trim_end_matches('/') == origin)
 }
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {

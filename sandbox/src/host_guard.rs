@@ -17,7 +17,10 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if !state.loopback_only() {
         return next.run(req).await;
     }
-    let host = req.headers().get(HOST).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let host = req
+        .headers()
+        .get(HOST)
+        .map(|v| v.to_str().unwrap_or("\u{fffd}"));
     match host {
         Some(host) if !allowed(host, state.allowed_hosts()) => crate::refusal::refuse(
             req.uri().path(),

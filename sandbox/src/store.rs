@@ -142,8 +142,7 @@ impl Store {
             }
         };
         // Fail at start, not on the first request, if the stored JSON is unreadable.
-        let settings =
-            read_settings(&writer).map_err(|e| StartError::Corrupt(e.to_string()))?;
+        let settings = read_settings(&writer).map_err(|e| StartError::Corrupt(e.to_string()))?;
         let reader = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -176,7 +175,10 @@ impl Store {
 
     /// The one way to change the config: applies `update` to the stored settings and records Kino's
     /// `config_changed` event, both in one transaction. Returns the settings as committed.
-    pub async fn update_config(&self, update: ConfigUpdate) -> Result<Arc<KinoSettings>, StoreError> {
+    pub async fn update_config(
+        &self,
+        update: ConfigUpdate,
+    ) -> Result<Arc<KinoSettings>, StoreError> {
         let inner = self.inner.clone();
         blocking(move || {
             let mut conn = lock(&inner.writer);
@@ -242,7 +244,11 @@ fn insert_history(
 ) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO history (event_type, date, data) VALUES (?1, ?2, ?3)",
-        params![event_type, crate::timestamp::now_rfc3339(), data.to_string()],
+        params![
+            event_type,
+            crate::timestamp::now_rfc3339(),
+            data.to_string()
+        ],
     )?;
     Ok(())
 }

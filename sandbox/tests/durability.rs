@@ -85,7 +85,10 @@ async fn concurrent_updates_of_different_fields_all_survive_with_one_history_row
             total += FIELDS.len() * UPDATES_PER_WRITER as usize;
             let config = read_config(addr);
             for (field, value) in confirmed {
-                assert_eq!(config[field], value, "round {round}: {field} lost its update");
+                assert_eq!(
+                    config[field], value,
+                    "round {round}: {field} lost its update"
+                );
             }
             assert_eq!(
                 count_config_changes(addr),
@@ -188,4 +191,53 @@ fn data_dir_and_files_are_private() {
     }
     assert!(files >= 2, "sandbox.db and its WAL");
     process.kill_hard();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_database_does_not_stall_requests_that_do_not_need_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sandbox = kinlink_sandbox::start(kinlink_sandbox::Config {
+        port: 0,
+        data_dir: data.clone(),
+        api_key: Some(KEY.to_owned()),
+        ..kinlink_sandbox::Config::default()
+    })
+    .await
+    .unwrap();
+    let addr = sandbox.addr;
+    // Another process-like writer holds the database's write lock.
+    let blocker = rusqlite::Connection::open(data.join("sandbox.db")).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // More waiting writers than the runtime has worker threads.
+    let writers: Vec<_> = (0..6)
+        .map(|i| std::thread::spawn(move || put_field(addr, "seed_time_limit", 1000 + i)))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // Status, config and models are served from memory while every writer waits.
+    let readers = tokio::task::spawn_blocking(move || {
+        for _ in 0..20 {
+            for path in ["/api/v1/status", "/api/v1/config", "/v1/models"] {
+                let reply = request(addr, "GET", path, &[("x-api-key", KEY)], b"").unwrap();
+                assert_eq!(reply.status, 200, "{path}");
+            }
+        }
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(5), readers)
+        .await
+        .expect("reads stalled behind the blocked writers")
+        .unwrap();
+    assert!(
+        writers.iter().all(|w| !w.is_finished()),
+        "the writers should still be waiting for the lock"
+    );
+    blocker.execute_batch("ROLLBACK").unwrap();
+    for writer in writers {
+        assert!(
+            writer.join().unwrap(),
+            "a write failed after the lock was released"
+        );
+    }
+    assert_eq!(count_config_changes(addr), 6);
+    sandbox.shutdown().await;
 }

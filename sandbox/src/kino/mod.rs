@@ -122,7 +122,10 @@ async fn not_implemented(method: Method, uri: Uri) -> Error {
 }
 
 async fn get_config(State(state): State<AppState>) -> Json<ConfigResponse> {
-    Json(ConfigResponse::masked(&state.store().settings(), state.data_path()))
+    Json(ConfigResponse::masked(
+        &state.store().settings(),
+        state.data_path(),
+    ))
 }
 
 /// Partial update, saved with its history row in one transaction. Body rejections keep axum's

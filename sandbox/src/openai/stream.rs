@@ -131,7 +131,12 @@ fn events<'a>(plan: &'a StreamPlan, reply: &'a Reply) -> impl Iterator<Item = Ev
                 false,
             ));
         }
-        events.push(chunk(plan, json!({}), Some(finish_reason(plan, reply)), false));
+        events.push(chunk(
+            plan,
+            json!({}),
+            Some(finish_reason(plan, reply)),
+            false,
+        ));
         events.extend(usage_chunk(plan, reply));
         events.push(Event::Done);
         events
