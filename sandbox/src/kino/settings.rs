@@ -220,9 +220,11 @@ mod tests {
 
     #[test]
     fn masking_distinguishes_set_and_empty() {
-        let mut s = KinoSettings::default();
-        s.mdblist_api_key = "k".into();
-        s.opensubtitles_api_key = Some("o".into());
+        let s = KinoSettings {
+            mdblist_api_key: "k".into(),
+            opensubtitles_api_key: Some("o".into()),
+            ..KinoSettings::default()
+        };
         let m = s.masked();
         assert_eq!(m.mdblist_api_key, MASK);
         assert_eq!(m.tmdb_api_key, "");

@@ -11,8 +11,11 @@ use super::model::{word_count, Usage};
 use super::Error;
 use crate::state::AppState;
 
-/// Built-in agents: id and how each turns the input into output.
-const AGENTS: &[(&str, fn(&str) -> String)] = &[
+/// How a built-in agent turns its input into output.
+type AgentFn = fn(&str) -> String;
+
+/// Built-in agents: id and behaviour.
+const AGENTS: &[(&str, AgentFn)] = &[
     ("echo", |input| input.to_owned()),
     ("summarizer", summarize),
     ("security-scan", security_scan),

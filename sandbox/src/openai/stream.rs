@@ -307,11 +307,11 @@ fn write(
                         pause(CUT_FLUSH_MS, &mut shutdown).await;
                         yield Err(std::io::Error::other("sandbox fault: stream cut"));
                     }
-                    Some(StreamFailure::Stall { ms }) => {
-                        if !pause(ms, &mut shutdown).await {
-                            yield Ok(framing.data(&shutdown_error().to_string()));
-                        }
+                    // Cut short by a shutdown: say so, as any stream does.
+                    Some(StreamFailure::Stall { ms }) if !pause(ms, &mut shutdown).await => {
+                        yield Ok(framing.data(&shutdown_error().to_string()));
                     }
+                    Some(StreamFailure::Stall { .. }) => {}
                     None => {}
                 }
                 return;
