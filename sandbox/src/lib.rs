@@ -28,6 +28,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use data_dir::write_private_atomically;
+pub use kino::conformance::layer as kino_conformance_layer;
 pub use serve::ServerLimits;
 pub use state::AppState;
 
@@ -49,6 +50,9 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     pub token_delay_ms: u64,
     pub limits: ServerLimits,
+    /// Validate every Kino response against the contract, answering 500 `contract_violation`
+    /// where one does not conform. On by default in debug builds, so every test suite runs with it.
+    pub check_contract: bool,
 }
 
 impl Default for Config {
@@ -64,6 +68,7 @@ impl Default for Config {
             allowed_hosts: Vec::new(),
             token_delay_ms: 15,
             limits: ServerLimits::default(),
+            check_contract: cfg!(debug_assertions),
         }
     }
 }

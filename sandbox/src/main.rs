@@ -25,6 +25,7 @@ Options:
   --header-timeout-ms N  Time a connection has to send request headers; also the idle
                          keep-alive timeout (default 15000)
   --body-timeout-ms N    Longest pause inside a request body (default 15000)
+  --check-contract       Validate every Kino response against the contract (on in debug builds)
   --ready-file PATH      After binding, write {\"url\",\"api_key\"} JSON to PATH
   -h, --help             Print this help
 ";
@@ -82,6 +83,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Cli, ParseError> {
             "--token-delay-ms" => {
                 config.token_delay_ms = number(&value("--token-delay-ms")?, "--token-delay-ms")?
             }
+            "--check-contract" if inline.is_none() => config.check_contract = true,
             "--allow-host" => config.allowed_hosts.push(value("--allow-host")?),
             "--max-connections" => {
                 config.limits.max_connections =

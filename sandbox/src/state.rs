@@ -28,6 +28,7 @@ struct Inner {
     loopback_only: bool,
     allowed_hosts: Vec<String>,
     token_delay_ms: u64,
+    check_contract: bool,
     console: Option<Console>,
     sequences: Sequences,
     shutdown: watch::Sender<bool>,
@@ -53,6 +54,7 @@ impl AppState {
                 loopback_only: config.bind.is_loopback(),
                 allowed_hosts: config.allowed_hosts.clone(),
                 token_delay_ms: config.token_delay_ms,
+                check_contract: config.check_contract,
                 console,
                 sequences: Sequences::default(),
                 shutdown: watch::channel(false).0,
@@ -93,6 +95,11 @@ impl AppState {
 
     pub fn allowed_hosts(&self) -> &[String] {
         &self.inner.allowed_hosts
+    }
+
+    /// Whether Kino responses are validated against the contract (`kino/conformance.rs`).
+    pub fn check_contract(&self) -> bool {
+        self.inner.check_contract
     }
 
     pub fn token_delay_ms(&self) -> u64 {

@@ -25,6 +25,7 @@ use crate::StartError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_init.sql"),
     include_str!("../migrations/002_history.sql"),
+    include_str!("../migrations/003_records.sql"),
 ];
 
 /// How long a connection waits for a lock held by another before failing.
@@ -213,6 +214,149 @@ impl Store {
         let inner = self.inner.clone();
         blocking(move || query_history(&lock(&inner.reader), &filter, limit)).await
     }
+}
+
+/// A history event recorded in the same transaction as a collection change: the event type and
+/// its AppEvent payload, built from the record's id.
+pub type RecordEvent = fn(id: i64, action: &str) -> (&'static str, serde_json::Value);
+
+/// One plain CRUD collection (`webhooks`, ...): JSON documents of type `T` with integer ids, in the
+/// table every collection shares. Each change and its history event commit together.
+pub struct Collection<T> {
+    store: Store,
+    name: &'static str,
+    event: Option<RecordEvent>,
+    _documents: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Collection<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + 'static,
+{
+    pub fn new(store: &Store, name: &'static str, event: Option<RecordEvent>) -> Self {
+        Collection {
+            store: store.clone(),
+            name,
+            event,
+            _documents: std::marker::PhantomData,
+        }
+    }
+
+    /// Every document, by id.
+    pub async fn list(&self) -> Result<Vec<T>, StoreError> {
+        let (inner, name) = (self.store.inner.clone(), self.name);
+        blocking(move || {
+            let conn = lock(&inner.reader);
+            let mut statement =
+                conn.prepare_cached("SELECT body FROM records WHERE collection = ?1 ORDER BY id")?;
+            let rows = statement.query_map(params![name], |row| row.get::<_, String>(0))?;
+            rows.map(|body| Ok(serde_json::from_str(&body?)?)).collect()
+        })
+        .await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Option<T>, StoreError> {
+        let (inner, name) = (self.store.inner.clone(), self.name);
+        blocking(move || read_record(&lock(&inner.reader), name, id)).await
+    }
+
+    /// Stores the document `make` builds for the next id.
+    pub async fn insert(
+        &self,
+        make: impl FnOnce(i64) -> T + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (inner, name, event) = (self.store.inner.clone(), self.name, self.event);
+        blocking(move || {
+            let mut conn = lock(&inner.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let id: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE collection = ?1",
+                params![name],
+                |row| row.get(0),
+            )?;
+            let document = make(id);
+            tx.execute(
+                "INSERT INTO records (collection, id, body) VALUES (?1, ?2, ?3)",
+                params![name, id, serde_json::to_string(&document)?],
+            )?;
+            record_event(&tx, event, id, "created")?;
+            tx.commit()?;
+            Ok(document)
+        })
+        .await
+    }
+
+    /// Changes the document `id` with `apply`; `None` when there is none.
+    pub async fn update(
+        &self,
+        id: i64,
+        apply: impl FnOnce(&mut T) + Send + 'static,
+    ) -> Result<Option<T>, StoreError> {
+        let (inner, name, event) = (self.store.inner.clone(), self.name, self.event);
+        blocking(move || {
+            let mut conn = lock(&inner.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(mut document) = read_record::<T>(&tx, name, id)? else {
+                return Ok(None);
+            };
+            apply(&mut document);
+            tx.execute(
+                "UPDATE records SET body = ?3 WHERE collection = ?1 AND id = ?2",
+                params![name, id, serde_json::to_string(&document)?],
+            )?;
+            record_event(&tx, event, id, "updated")?;
+            tx.commit()?;
+            Ok(Some(document))
+        })
+        .await
+    }
+
+    /// Deletes the document `id`; false when there was none.
+    pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
+        let (inner, name, event) = (self.store.inner.clone(), self.name, self.event);
+        blocking(move || {
+            let mut conn = lock(&inner.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let deleted = tx.execute(
+                "DELETE FROM records WHERE collection = ?1 AND id = ?2",
+                params![name, id],
+            )? > 0;
+            if deleted {
+                record_event(&tx, event, id, "deleted")?;
+            }
+            tx.commit()?;
+            Ok(deleted)
+        })
+        .await
+    }
+}
+
+fn read_record<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    name: &str,
+    id: i64,
+) -> Result<Option<T>, StoreError> {
+    let body: Option<String> = conn
+        .query_row(
+            "SELECT body FROM records WHERE collection = ?1 AND id = ?2",
+            params![name, id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
+}
+
+fn record_event(
+    conn: &Connection,
+    event: Option<RecordEvent>,
+    id: i64,
+    action: &str,
+) -> Result<(), StoreError> {
+    if let Some(event) = event {
+        let (event_type, data) = event(id, action);
+        insert_history(conn, event_type, &data)?;
+    }
+    Ok(())
 }
 
 /// Runs a database call on the blocking pool.

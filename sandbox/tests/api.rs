@@ -3,13 +3,14 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use kinlink_sandbox::{app, AppState, Config};
 use serde_json::{json, Value};
-use tower::ServiceExt;
+
+mod support;
+use support::send;
 
 const KEY: &str = "test-key-0123";
 
@@ -24,42 +25,6 @@ fn config(dir: &tempfile::TempDir) -> Config {
 
 fn router(config: &Config) -> Router {
     app(AppState::new(config).expect("state"))
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(req).await.expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    Reply {
-        status,
-        headers,
-        body,
-    }
 }
 
 fn get(uri: &str) -> Request<Body> {
@@ -258,7 +223,7 @@ async fn generated_key_is_a_uuid_and_survives_restart() {
 }
 
 #[tokio::test]
-async fn unknown_kino_routes_are_501_after_auth() {
+async fn unimplemented_kino_operations_are_501_after_auth() {
     let dir = tempfile::tempdir().unwrap();
     let app = router(&config(&dir));
     let reply = send(&app, get("/api/v1/movies?limit=5")).await;
@@ -266,7 +231,7 @@ async fn unknown_kino_routes_are_501_after_auth() {
     assert_eq!(
         reply.json(),
         json!({"error": {"code": "not_implemented",
-            "message": "GET /api/v1/movies is not implemented by the sandbox"}})
+            "message": "GET /api/v1/movies (list_movies) is not implemented by the sandbox"}})
     );
     let unauth = send(
         &app,

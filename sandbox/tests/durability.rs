@@ -40,7 +40,9 @@ fn put_field(addr: SocketAddr, field: &str, value: i64) -> bool {
                 reply.status,
                 reply.text()
             );
-            reply.json()[field] == value
+            // A body cut off by a kill is not a confirmation.
+            serde_json::from_slice::<serde_json::Value>(&reply.body)
+                .is_ok_and(|config| config[field] == value)
         }
         Err(_) => false,
     }
@@ -119,11 +121,14 @@ fn sigkill_during_writes_keeps_every_confirmed_write_and_its_history_row() {
             .map(|f| before[*f].as_i64().unwrap())
             .collect();
         // Each writer counts up from the stored value, one PUT at a time, recording what the
-        // server confirmed; the process is killed while they run.
+        // server confirmed; the process is killed while they run, once some writes are confirmed
+        // (counted, not timed, so a loaded machine does not change what is tested).
+        let confirmed_so_far = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let writers: Vec<_> = FIELDS
             .iter()
             .zip(base.clone())
             .map(|(&field, base)| {
+                let confirmed_so_far = confirmed_so_far.clone();
                 std::thread::spawn(move || {
                     let mut confirmed = base;
                     for value in base + 1.. {
@@ -131,12 +136,16 @@ fn sigkill_during_writes_keeps_every_confirmed_write_and_its_history_row() {
                             break;
                         }
                         confirmed = value;
+                        confirmed_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
                     confirmed
                 })
             })
             .collect();
-        std::thread::sleep(std::time::Duration::from_millis(150 + 40 * round as u64));
+        let kill_after = 8 + 4 * round;
+        while confirmed_so_far.load(std::sync::atomic::Ordering::Relaxed) < kill_after {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
         process.kill_hard();
         let confirmed: Vec<i64> = writers.into_iter().map(|w| w.join().unwrap()).collect();
 

@@ -1,34 +1,22 @@
 //! Every error a client can provoke answers in its API's own shape: OpenAI's error body on `/v1`;
 //! on `/api` exactly what Kino sends (wire facts §1–§3). Plus the header, auth and host rules.
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use kinlink_sandbox::{app, AppState, Config};
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use serde_json::json;
+
+mod support;
+use support::{send, Reply};
 
 const KEY: &str = "test-key-0123";
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+trait OpenAiErrorShape {
+    /// OpenAI's `{"error":{"message","type","param","code"}}`, all four keys present.
+    fn openai_error(&self) -> &Self;
 }
 
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-    /// OpenAI's `{"error":{"message","type","param","code"}}`, all four keys present.
+impl OpenAiErrorShape for Reply {
     fn openai_error(&self) -> &Self {
         assert!(
             self.header("content-type")
@@ -54,18 +42,6 @@ fn config(dir: &tempfile::TempDir) -> Config {
         api_key: Some(KEY.to_owned()),
         token_delay_ms: 0,
         ..Config::default()
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(req).await.expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body,
     }
 }
 

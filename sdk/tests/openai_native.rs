@@ -322,6 +322,83 @@ async fn a_cut_stream_and_an_error_event_are_typed_errors() {
 }
 
 #[tokio::test]
+async fn a_cut_stream_says_how_many_events_arrived_and_keeps_the_cause() {
+    let h = Harness::new(0).await;
+    h.arm(json!({"fault": "stream_cut"})).await;
+    let mut stream = h
+        .client()
+        .chat()
+        .stream(&request("sandbox-long", "x"))
+        .await
+        .unwrap();
+    let mut chunks = 0;
+    let error = loop {
+        match stream
+            .next()
+            .await
+            .expect("a cut stream ends with an error")
+        {
+            Ok(_) => chunks += 1,
+            Err(error) => break error,
+        }
+    };
+    assert!(stream.next().await.is_none(), "nothing follows the error");
+    // The sandbox cuts after the role chunk and two content chunks, one SSE event each.
+    assert_eq!(chunks, 3);
+    assert_eq!(error.kind, ErrorKind::Stream, "{error}");
+    assert_eq!(
+        error.message,
+        "the server closed the connection before the stream finished (after 3 events)"
+    );
+    let cause = std::error::Error::source(&error).expect("the backend's error is the cause");
+    assert!(
+        cause
+            .to_string()
+            .contains("broke while reading the response"),
+        "{cause}"
+    );
+    let reqwest_error = cause
+        .source()
+        .expect("reqwest's own error is kept below it");
+    assert_eq!(reqwest_error.to_string(), "error decoding response body");
+    h.sandbox.shutdown().await;
+}
+
+/// A JSON body cut short by the server (fewer bytes than its `content-length`) is named the same way,
+/// with the bytes that arrived. A raw socket, because no well-behaved server framework sends this.
+#[tokio::test]
+async fn a_cut_json_body_says_how_many_bytes_arrived() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = vec![0; 4096];
+        let _ = socket.read(&mut request).await.unwrap();
+        socket
+            .write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"data\":[",
+            )
+            .await
+            .unwrap();
+        socket.flush().await.unwrap();
+        // Dropping the socket closes the connection 90 bytes short.
+    });
+    let client = Client::builder(&url, Credentials::None)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.models().list().await.unwrap_err();
+    server.await.unwrap();
+    assert_eq!(error.kind, ErrorKind::Stream, "{error}");
+    assert_eq!(
+        error.message,
+        "the server closed the connection before the response body finished (after 9 bytes)"
+    );
+    assert!(std::error::Error::source(&error).is_some());
+}
+
+#[tokio::test]
 async fn every_stream_quirk_is_accepted() {
     let h = Harness::new(0).await;
     let client = h.client();

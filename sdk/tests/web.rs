@@ -9,6 +9,11 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[allow(
+    clippy::option_env_unwrap,
+    reason = "`env!` would make every wasm build of the tests (clippy's too) need a running sandbox; \
+              failing when a test runs without one is the intent"
+)]
 fn sandbox() -> (&'static str, &'static str) {
     let url = option_env!("KINLINK_SANDBOX_URL")
         .expect("KINLINK_SANDBOX_URL must be set when building the wasm tests");

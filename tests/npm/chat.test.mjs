@@ -82,6 +82,27 @@ test('break ends the stream and a stall is an idle timeout', async () => {
   await assert.rejects(stalled.finalCompletion(), (error) => error.kind === 'timeout');
 });
 
+test('a cut stream says how many events arrived and keeps the cause', async () => {
+  await fetch(`${sandbox.url}/__sandbox/faults`, {
+    method: 'POST', headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ fault: 'stream_cut', path: '/v1/chat/completions' }),
+  });
+  const stream = await client.chat.completions.create({ model: 'sandbox-long', messages: messages('x'), stream: true });
+  let received = 0;
+  await assert.rejects(async () => {
+    for await (const _chunk of stream) received += 1;
+  }, (error) => {
+    assert.equal(error.kind, 'stream');
+    assert.equal(error.message, `the server closed the connection before the stream finished (after ${received} events)`);
+    assert.ok(error.cause instanceof Error, 'the fetch failure is kept as the cause');
+    assert.match(error.cause.message, /broke while reading the response/);
+    assert.ok(error.cause.cause instanceof Error, "and below it fetch's own error");
+    return true;
+  });
+  // The sandbox cuts after the role chunk and two content chunks.
+  assert.equal(received, 3);
+});
+
 test('a bad request body is a typed error naming the field', async () => {
   await assert.rejects(
     client.chat.completions.create({ model: 'sandbox-echo', messages: [] }),

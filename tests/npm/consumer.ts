@@ -3,6 +3,8 @@ import {
   KinlinkClient, isKinlinkError, type Status, type Config, type ServerState, type KinlinkError,
   type ChatCompletion, type ChatCompletionChunk, type ChatCompletionStream, type Model,
   type HistoryEntry, type Page,
+  type KinoApi, type Movie, type CursorPage, type History, type ContentStatus, type StatusResponse,
+  type PlayPrepareReply, type BytesResponse, type CreateMovie,
 } from "kinlink";
 
 async function main(): Promise<void> {
@@ -59,6 +61,58 @@ async function main(): Promise<void> {
   // @ts-expect-error: a role must be one of the known ones
   await client.chat.completions.create({ model: "m", messages: [{ role: "robot", content: "x" }] });
   console.log(version, state, port, wrong, completion, final);
+  await generated(client);
+}
+
+// The generated Kino methods: argument and result types follow the contract.
+async function generated(client: KinlinkClient): Promise<void> {
+  const kino: KinoApi = client.kino;
+  const movies: CursorPage<Movie> = await kino.movies.list({ limit: 10, sort: "title" });
+  const more: boolean = movies.has_more;
+  const next: string | undefined = movies.next_cursor;
+  for (const movie of movies.results) {
+    // Required keys are not optional; nullable ones admit null.
+    const id: number = movie.id;
+    const title: string = movie.title;
+    const overview: string | null = movie.overview;
+    // @ts-expect-error: overview is nullable
+    const overviewText: string = movie.overview;
+    // @ts-expect-error: id is a number
+    const idText: string = movie.id;
+    // Enums are open: the listed values complete, any other string is accepted.
+    const status: ContentStatus = movie.status;
+    const later: ContentStatus = "archived_in_a_later_version";
+    // @ts-expect-error: a status is a string
+    const numbered: ContentStatus = 3;
+    console.log(id, title, overview, overviewText, idText, status, later, numbered);
+  }
+  for await (const movie of kino.movies.listAll({ limit: 50 })) {
+    const m: Movie = movie;
+    console.log(m.tmdb_id, more, next);
+  }
+  const created: Movie = await kino.movies.create({ tmdb_id: 603 } satisfies CreateMovie);
+  // @ts-expect-error: create needs a body
+  await kino.movies.create();
+  // @ts-expect-error: a movie id is a number
+  await kino.movies.get("603");
+  // @ts-expect-error: movies.list has no such query parameter
+  await kino.movies.list({ limitt: 5 });
+  const removed: void = await kino.movies.delete(created.id);
+
+  const status: StatusResponse = await kino.system.getStatus();
+  const installKind: string | null = status.install_kind;
+  // @ts-expect-error: install_kind is required, so never undefined, but it may be null
+  const installed: string = status.install_kind;
+  const history: CursorPage<History> = await kino.historyApi.list({ limit: 5, event_type: "config_changed" });
+  for await (const entry of kino.historyApi.listAll({ limit: 5 })) {
+    const data: string | null = entry.data;
+    console.log(data, history.results.length);
+  }
+  const prepared: PlayPrepareReply | null = await kino.playback.prepare("movie", created.id);
+  const poster: BytesResponse = await kino.images.get("movie", created.id, "poster");
+  const bytes: Uint8Array = poster.body;
+  const socket: string = kino.websocket.url();
+  console.log(removed, installKind, installed, prepared, bytes, socket);
 }
 
 void main();

@@ -6,44 +6,83 @@
 //! - extractor rejections (bad JSON, wrong shape, missing content type, bad query values, a body
 //!   over the limit) are axum's plain-text bodies with 400/415/422/413;
 //! - a known path with another method is axum's 405 with an empty body;
-//! - `/api/...` outside `/api/v1` is 404 with an empty body;
-//! - any other `/api/v1/...` path answers 501 in the envelope: it may be one of Kino's operations
-//!   the sandbox does not serve yet.
+//! - a path that is not in the contract (inside or outside `/api/v1`) is 404 with an empty body;
+//! - an operation of the contract the sandbox does not serve answers 501 in the envelope, naming
+//!   the operation.
+//!
+//! The routes come from the contract (`contract.rs`, generated from `contracts/kino.json`); only
+//! the operations' behaviour is written here.
 
+pub mod conformance;
+pub mod contract;
 mod history;
+pub mod resources;
 pub mod settings;
 mod status;
 
+use std::collections::BTreeMap;
+
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, on, put, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::json;
 
 use crate::faults;
 use crate::state::AppState;
 use crate::store::StoreError;
+use contract::{Operation, OPERATIONS};
 use settings::{ConfigResponse, ConfigUpdate};
-
-/// Paths reachable without the key. Kino's own middleware lets a few more through
-/// (health, bootstrap, sessions), but those are not implemented here, so they stay gated.
-const PUBLIC_PATHS: &[&str] = &["/api/v1/status"];
 
 /// Largest request body, as axum's default that Kino keeps.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The operations the sandbox serves, by method and path template of the contract; every other
+/// operation of the contract is routed too and answers 501 naming itself.
+fn implemented(op: &'static Operation) -> Option<MethodRouter<AppState>> {
+    Some(match (op.method, op.path) {
+        ("GET", "/api/v1/status") => get(status::get),
+        ("GET", "/api/v1/config") => get(get_config),
+        ("PUT", "/api/v1/config") => put(put_config),
+        ("GET", "/api/v1/history") => get(history::list),
+        _ => return resources::route(&resources::WEBHOOKS, op),
+    })
+}
+
 pub fn router(state: AppState) -> Router<AppState> {
-    let v1 = Router::new()
-        .route("/api/v1/status", get(status::get))
-        .route("/api/v1/config", get(get_config).put(put_config))
-        .route("/api/v1/history", get(history::list))
-        .route("/api/v1", any(not_implemented))
-        .route("/api/v1/", any(not_implemented))
-        .route("/api/v1/{*rest}", any(not_implemented))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for op in OPERATIONS {
+        let handler = implemented(op).unwrap_or_else(|| {
+            let filter = MethodFilter::try_from(
+                Method::from_bytes(op.method.as_bytes())
+                    .expect("contract methods are HTTP methods"),
+            )
+            .expect("contract methods are routable");
+            on(filter, move || async move { Error::NotImplemented(op) })
+        });
+        let merged = match by_path.remove(op.path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        by_path.insert(op.path, merged);
+    }
+    let mut v1 = Router::new();
+    for (path, handler) in by_path {
+        v1 = v1.route(path, handler);
+    }
+    let mut v1 = v1
+        .route("/api/v1", any(unknown_path))
+        .route("/api/v1/", any(unknown_path))
+        .route("/api/v1/{*rest}", any(unknown_path))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    if state.check_contract() {
+        v1 = v1.layer(middleware::from_fn(conformance::layer));
+    }
+    let v1 = v1
         .layer(middleware::from_fn_with_state(
             state.clone(),
             faults::apply_kino,
@@ -53,7 +92,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api", any(unknown_path))
         .route("/api/", any(unknown_path))
         .route("/api/{*rest}", any(unknown_path))
+        .route("/api-docs/openapi.json", get(openapi_document))
         .merge(v1)
+}
+
+/// The contract the sandbox speaks, at the path Kino serves its own document (public, as there).
+async fn openapi_document() -> Response {
+    ([(CONTENT_TYPE, "application/json")], contract::OPENAPI_JSON).into_response()
 }
 
 /// Kino's answer to an `/api` path it has no route for: 404, empty body.
@@ -64,17 +109,21 @@ async fn unknown_path() -> StatusCode {
 /// Kino's error envelope `{"error":{"code","message"}}`.
 #[derive(Debug)]
 pub enum Error {
-    NotImplemented { method: Method, path: String },
+    /// An operation of the contract the sandbox does not serve.
+    NotImplemented(&'static Operation),
     Internal(String),
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
-            Error::NotImplemented { method, path } => (
+            Error::NotImplemented(op) => (
                 StatusCode::NOT_IMPLEMENTED,
                 "not_implemented",
-                format!("{method} {path} is not implemented by the sandbox"),
+                format!(
+                    "{} {} ({}) is not implemented by the sandbox",
+                    op.method, op.path, op.id
+                ),
             ),
             Error::Internal(detail) => {
                 eprintln!("kinlink-sandbox: internal error: {detail}");
@@ -105,19 +154,13 @@ pub fn envelope(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 async fn require_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if PUBLIC_PATHS.contains(&req.uri().path()) || crate::auth::is_authorized(&req, state.api_key())
+    if contract::is_public(req.method().as_str(), req.uri().path())
+        || crate::auth::is_authorized(&req, state.api_key())
     {
         next.run(req).await
     } else {
         // Kino's middleware answers with the bare status (wire facts §2).
         StatusCode::UNAUTHORIZED.into_response()
-    }
-}
-
-async fn not_implemented(method: Method, uri: Uri) -> Error {
-    Error::NotImplemented {
-        method,
-        path: uri.path().to_owned(),
     }
 }
 

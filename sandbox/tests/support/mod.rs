@@ -1,4 +1,5 @@
-//! Helpers for tests that drive a real `kinlink-sandbox` process or a real socket.
+//! Helpers for tests that drive the sandbox in-process (`oneshot`), a real `kinlink-sandbox`
+//! process or a real socket.
 #![allow(dead_code)] // each test file uses a different part
 
 use std::io::{Read, Write};
@@ -217,5 +218,45 @@ pub fn count_config_changes(addr: SocketAddr) -> usize {
             Some(next) if page["has_more"] == true => cursor = Some(next.to_owned()),
             _ => return count,
         }
+    }
+}
+
+/// An in-process response, body collected.
+pub struct Reply {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: axum::body::Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Sends `req` through the app in-process.
+pub async fn send(app: &axum::Router, req: axum::http::Request<axum::body::Body>) -> Reply {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = app.clone().oneshot(req).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body,
     }
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::error::to_js_error;
 #[cfg(feature = "kino")]
-use super::kino::JsKino;
+use super::kino::{create_kino_api, JsKino};
 #[cfg(feature = "openai")]
 use super::openai::{JsAgents, JsChat, JsModels};
 use crate::{ApiError, Client, Credentials, ErrorKind, RequestOptions, RetryPolicy};
@@ -130,7 +130,7 @@ impl CallOptions {
 /// A client for one server: `new KinlinkClient(baseUrl, apiKey?, options?)`.
 #[wasm_bindgen(js_name = KinlinkClient)]
 pub struct JsClient {
-    inner: Client,
+    pub(super) inner: Client,
 }
 
 #[wasm_bindgen(js_class = KinlinkClient)]
@@ -177,11 +177,15 @@ impl JsClient {
         self.inner.base_url().to_owned()
     }
 
-    /// Kino's API.
+    /// Kino's API: a handle per tag of the contract (generated JS over the generic calls in `call.rs`),
+    /// plus the methods it had before the contract (`KinoLegacyApi`).
     #[cfg(feature = "kino")]
-    #[wasm_bindgen(getter)]
-    pub fn kino(&self) -> JsKino {
-        JsKino::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "KinoApi")]
+    pub fn kino(&self) -> JsValue {
+        let client = JsClient {
+            inner: self.inner.clone(),
+        };
+        create_kino_api(client, JsKino::new(self.inner.clone()))
     }
 
     /// OpenAI-compatible chat completions.

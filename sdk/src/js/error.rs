@@ -28,13 +28,15 @@ export interface KinlinkError extends Error {
   requestId: string | null;
   /** The start of a body that was not JSON. */
   bodyExcerpt: string | null;
+  /** The lower-level failure behind this one (an `Error`, possibly with its own `cause`), when there is one. */
+  cause?: Error;
 }
 "#;
 
 #[wasm_bindgen(inline_js = "
 export class KinlinkError extends Error {
-  constructor(message, fields) {
-    super(message);
+  constructor(message, fields, options) {
+    super(message, options);
     this.name = 'KinlinkError';
     Object.assign(this, fields);
   }
@@ -44,7 +46,7 @@ extern "C" {
     #[wasm_bindgen(js_name = KinlinkError)]
     type KinlinkErrorClass;
     #[wasm_bindgen(constructor, js_class = "KinlinkError")]
-    fn new(message: &str, fields: &JsValue) -> KinlinkErrorClass;
+    fn new(message: &str, fields: &JsValue, options: &JsValue) -> KinlinkErrorClass;
 }
 
 #[derive(serde::Serialize)]
@@ -75,7 +77,33 @@ pub(crate) fn to_js_error(error: &ApiError) -> JsValue {
     let fields = fields
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or(JsValue::UNDEFINED);
-    KinlinkErrorClass::new(&error.to_string(), &fields).into()
+    KinlinkErrorClass::new(&error.to_string(), &fields, &cause_options(error)).into()
+}
+
+/// `{ cause }` for the `Error` constructor, the chain of [`std::error::Error::source`]s as plain `Error`s
+/// (innermost last), or `undefined` when nothing caused this error.
+fn cause_options(error: &ApiError) -> JsValue {
+    let mut messages = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        messages.push(cause.to_string());
+        source = cause.source();
+    }
+    let mut cause = JsValue::UNDEFINED;
+    for message in messages.iter().rev() {
+        let outer = js_sys::Error::new(message);
+        if !cause.is_undefined() {
+            outer.set_cause(&cause);
+        }
+        cause = outer.into();
+    }
+    if cause.is_undefined() {
+        return cause;
+    }
+    let options = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot throw.
+    let _ = js_sys::Reflect::set(&options, &"cause".into(), &cause);
+    options.into()
 }
 
 use serde::Serialize;

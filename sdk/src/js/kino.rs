@@ -1,19 +1,51 @@
-//! `client.kino`: Kino's operations as promises.
+//! `client.kino`: the generated classes (`generated/kino.js`, a handle per tag of the contract over the
+//! generic calls in `call.rs`) and the methods they keep from before the contract, with the types they
+//! had (`KinoLegacyApi`). `status`, `config`, `history` and `historyAll` are the generated reads under
+//! those names (see `conventions.js.kept` in the overlay); `updateConfig` is the hand-written binding
+//! below, because it checks the update against [`ConfigUpdate`] before sending it.
 
 use js_sys::Promise;
+use serde_json::Map;
 use wasm_bindgen::prelude::*;
 
-use futures_util::StreamExt;
+use super::call::{parse, Prepared};
+use super::client::{CallOptionsArg, JsClient};
+use super::{from_js, promise_value};
+use crate::kino::ConfigUpdate;
+use crate::transport::Method;
+use crate::{ApiError, Client, ErrorKind};
 
-use super::client::{CallOptions, CallOptionsArg};
-use super::error::to_js_error;
-use super::item_stream::JsItemStream;
-use super::{from_js, promise, to_js_value};
-use crate::kino::{ConfigUpdate, HistoryQuery};
-use crate::Client;
+#[wasm_bindgen(typescript_custom_section)]
+const KINO_TS: &str = include_str!("generated/kino.d.ts");
 
-/// Kino's operations.
-#[wasm_bindgen(js_name = KinoApi)]
+#[wasm_bindgen(typescript_custom_section)]
+const KINO_LEGACY_TS: &str = r#"
+/** `client.kino`'s methods from before the contract, with their hand-written types. */
+export interface KinoLegacyApi {
+  /** `GET /api/v1/status` (the same as `system.getStatus()`). Public: needs no credentials. */
+  status(options?: CallOptions): Promise<Status>;
+  /** `GET /api/v1/config` (the same as `configApi.get()`). */
+  config(options?: CallOptions): Promise<Config>;
+  /** `PUT /api/v1/config`: a partial update, checked before it is sent (a field of the wrong type rejects
+   * with kind `invalid_argument`, unknown fields are left out); resolves with the whole config. */
+  updateConfig(update: ConfigUpdate, options?: CallOptions): Promise<Config>;
+  /** `GET /api/v1/history`: one page, newest first (the same as `historyApi.list()`). */
+  history(query?: HistoryQuery, options?: CallOptions): Promise<Page<HistoryEntry>>;
+  /** Every history entry, newest first, fetched page by page (`query.limit` per page) as the loop reads
+   * (the same as `historyApi.listAll()`). */
+  historyAll(query?: HistoryQuery, options?: CallOptions): AsyncItemStream<HistoryEntry>;
+}
+"#;
+
+#[wasm_bindgen(module = "/src/js/generated/kino.js")]
+extern "C" {
+    /// The generated `KinoApi` over `client`'s generic calls, keeping `hand_written`'s methods.
+    #[wasm_bindgen(js_name = createKinoApi)]
+    pub(crate) fn create_kino_api(client: JsClient, hand_written: JsKino) -> JsValue;
+}
+
+/// The hand-written bindings `KinoApi` delegates to; not exported, so only `client.kino` reaches them.
+#[wasm_bindgen(js_name = KinoBindings, private)]
 pub struct JsKino {
     client: Client,
 }
@@ -24,27 +56,11 @@ impl JsKino {
     }
 }
 
-#[wasm_bindgen(js_class = KinoApi)]
+#[wasm_bindgen(js_class = KinoBindings)]
 impl JsKino {
-    /// `GET /api/v1/status`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Status>")]
-    pub fn status(&self, options: Option<CallOptionsArg>) -> Promise {
-        let client = self.client.clone();
-        promise(options, move |o| async move {
-            client.kino().with_options(o).status().await
-        })
-    }
-
-    /// `GET /api/v1/config`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Config>")]
-    pub fn config(&self, options: Option<CallOptionsArg>) -> Promise {
-        let client = self.client.clone();
-        promise(options, move |o| async move {
-            client.kino().with_options(o).config().await
-        })
-    }
-
-    /// `PUT /api/v1/config`: a partial update; resolves with the whole config.
+    /// `PUT /api/v1/config`: the update is decoded as a [`ConfigUpdate`] (so a field of the wrong type is
+    /// an `invalid_argument` error and unknown fields are dropped) and sent as it encodes; resolves with
+    /// the server's JSON.
     #[wasm_bindgen(js_name = updateConfig, unchecked_return_type = "Promise<Config>")]
     pub fn update_config(
         &self,
@@ -53,40 +69,18 @@ impl JsKino {
     ) -> Promise {
         let client = self.client.clone();
         let update = from_js::<ConfigUpdate>(update, "config update");
-        promise(options, move |o| async move {
-            client.kino().with_options(o).update_config(&update?).await
+        promise_value(options, move |options| async move {
+            let body = serde_json::value::to_raw_value(&update?).map_err(|e| {
+                ApiError::new(
+                    ErrorKind::InvalidArgument,
+                    format!("invalid config update: {e}"),
+                )
+            })?;
+            let request = Prepared::new(Method::Put, "/api/v1/config", Map::new(), Some(body));
+            match request.json(&client, &options).await? {
+                Some(raw) => parse(&raw),
+                None => Ok(JsValue::NULL),
+            }
         })
-    }
-
-    /// `GET /api/v1/history`: one page, newest first.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Page<HistoryEntry>>")]
-    pub fn history(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "HistoryQuery | undefined")] query: JsValue,
-        options: Option<CallOptionsArg>,
-    ) -> Promise {
-        let client = self.client.clone();
-        let query = from_js::<HistoryQuery>(query, "history query");
-        promise(options, move |o| async move {
-            client.kino().with_options(o).history(&query?).await
-        })
-    }
-
-    /// Every history entry, newest first, fetched page by page (`query.limit` per page) as the loop reads.
-    #[wasm_bindgen(js_name = historyAll, unchecked_return_type = "AsyncItemStream<HistoryEntry>")]
-    pub fn history_all(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "HistoryQuery | undefined")] query: JsValue,
-        options: Option<CallOptionsArg>,
-    ) -> Result<JsValue, JsValue> {
-        let query = from_js::<HistoryQuery>(query, "history query").map_err(|e| to_js_error(&e))?;
-        let options = CallOptions::from_js(options)?;
-        let entries = self
-            .client
-            .kino()
-            .with_options(options.request)
-            .history_all(query);
-        let items = entries.map(|entry| entry.and_then(|e| to_js_value(&e)));
-        Ok(JsItemStream::wrap(Box::pin(items), options.signal))
     }
 }

@@ -2,6 +2,7 @@
 //! turns its future into a `Promise`, and converts values and errors at the boundary. No API logic here.
 
 mod abort;
+mod call;
 #[cfg(feature = "openai")]
 mod chat_stream;
 mod client;
@@ -22,7 +23,23 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::{ApiError, RequestOptions};
 
 /// The one bridge from a Rust call to a JS promise: parses the call options, honours their
-/// `AbortSignal`, and converts the result or the error.
+/// `AbortSignal`, and converts the error; every failure, a bad argument's included, rejects.
+fn promise_value<F>(
+    options: Option<client::CallOptionsArg>,
+    call: impl FnOnce(RequestOptions) -> F + 'static,
+) -> Promise
+where
+    F: Future<Output = Result<JsValue, ApiError>> + 'static,
+{
+    future_to_promise(async move {
+        let options = client::CallOptions::from_js(options)?;
+        abort::abortable(options.signal, call(options.request))
+            .await
+            .map_err(|e| error::to_js_error(&e))
+    })
+}
+
+/// [`promise_value`] for a call whose result is converted to a plain JS value.
 fn promise<T, F>(
     options: Option<client::CallOptionsArg>,
     call: impl FnOnce(RequestOptions) -> F + 'static,
@@ -31,12 +48,9 @@ where
     T: Serialize,
     F: Future<Output = Result<T, ApiError>> + 'static,
 {
-    future_to_promise(async move {
-        let options = client::CallOptions::from_js(options)?;
-        let value = abort::abortable(options.signal, call(options.request))
-            .await
-            .map_err(|e| error::to_js_error(&e))?;
-        to_js(&value)
+    promise_value(options, move |request| {
+        let value = call(request);
+        async move { to_js_value(&value.await?) }
     })
 }
 

@@ -1,5 +1,6 @@
 //! Kino, the self-hosted media automation server: `/api/v1`, snake_case JSON, `{"error":{code,message}}`.
 
+pub mod generated;
 mod types;
 
 pub use types::*;

@@ -76,6 +76,14 @@ impl ChatStream {
         }
     }
 
+    /// A chat stream over any SSE body, decoded exactly as [`Chat::stream`](super::Chat::stream) decodes
+    /// a server's. For the fuzz targets and their corpus replay, which have no server; not part of the
+    /// supported API.
+    #[doc(hidden)]
+    pub fn from_body(body: ByteStream) -> ChatStream {
+        ChatStream::new(body)
+    }
+
     /// Reads the rest of the stream and returns the assembled completion.
     pub async fn final_completion(mut self) -> Result<ChatCompletion, ApiError> {
         let mut accumulator = ChatAccumulator::default();

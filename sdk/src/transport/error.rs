@@ -7,6 +7,7 @@
 //! value, keeping a short excerpt of any body that was not JSON so the cause is never lost.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -95,9 +96,18 @@ impl fmt::Display for ErrorKind {
 /// How many characters of a non-JSON body are kept for the error message.
 const EXCERPT_CHARS: usize = 200;
 
-/// An error from any call of the SDK.
+/// An error from any call of the SDK. Its fields ([`ErrorDetails`]) are read and set through it
+/// (`error.kind`, `error.code`).
+///
+/// The details are boxed so that an `ApiError` is one pointer wide: every `Result` of the SDK carries
+/// one, and most of them succeed. When a lower-level failure caused the error (the HTTP library's error
+/// for a broken connection, say), that failure is kept as [`std::error::Error::source`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
+pub struct ApiError(Box<ErrorDetails>);
+
+/// What an [`ApiError`] says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorDetails {
     /// What kind of failure this is.
     pub kind: ErrorKind,
     /// The HTTP status, when a response arrived.
@@ -116,12 +126,46 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The start of a body that was not JSON (an HTML error page, a plain-text message).
     pub body_excerpt: Option<String>,
+    /// The lower-level failure behind this one, for [`std::error::Error::source`].
+    cause: Option<Cause>,
+}
+
+/// A shared handle on the error that caused an [`ApiError`]: shared so `ApiError` stays `Clone`, and
+/// `Send + Sync` so it can cross tasks and sit in UI signals.
+#[derive(Clone)]
+struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// Causes have no equality of their own; two errors are equal when they say the same thing.
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl std::ops::Deref for ApiError {
+    type Target = ErrorDetails;
+
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
 }
 
 impl ApiError {
     /// An error of `kind` with a message and nothing else.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> ApiError {
-        ApiError {
+        ApiError(Box::new(ErrorDetails {
             kind,
             status: None,
             code: None,
@@ -131,7 +175,29 @@ impl ApiError {
             retry_after: None,
             request_id: None,
             body_excerpt: None,
-        }
+            cause: None,
+        }))
+    }
+
+    /// The same error, caused by `cause` (reported by [`std::error::Error::source`]).
+    pub fn with_source(
+        mut self,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> ApiError {
+        self.cause = Some(Cause(Arc::new(cause)));
+        self
+    }
+
+    /// A body that broke off: the connection closed (or was reset) before the server finished sending.
+    /// `received` says how far it got (`3 events`, `120 bytes`); the backend's error becomes the cause,
+    /// so its wording ("error decoding response body" from reqwest, "network error" from `fetch`) is kept
+    /// without standing in for what happened.
+    pub(crate) fn cut_off(what: &str, received: &str, cause: ApiError) -> ApiError {
+        ApiError::new(
+            ErrorKind::Stream,
+            format!("the server closed the connection before {what} finished (after {received})"),
+        )
+        .with_source(cause)
     }
 
     /// Decodes a non-2xx response into an error, whatever shape its body has.
@@ -206,6 +272,15 @@ impl ApiError {
     }
 }
 
+/// `1 event`, `3 events`: a count with its noun, for messages.
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A JSON scalar as text: strings as-is, numbers and booleans printed, null and containers dropped.
 fn scalar_text(value: Option<&Value>) -> Option<String> {
     match value? {
@@ -264,7 +339,12 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let cause: &(dyn std::error::Error + 'static) = self.cause.as_ref()?.0.as_ref();
+        Some(cause)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -442,6 +522,33 @@ mod tests {
         assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
         let e = decode(429, &[("retry-after-ms", "1500"), ("retry-after", "9")], "");
         assert_eq!(e.retry_after, Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn an_error_is_one_pointer_wide_and_keeps_its_cause() {
+        assert_eq!(
+            std::mem::size_of::<ApiError>(),
+            std::mem::size_of::<usize>()
+        );
+        let cause = ApiError::new(ErrorKind::Network, "connection reset");
+        let e = ApiError::cut_off("the stream", &count(1, "event"), cause.clone());
+        assert_eq!(
+            e.to_string(),
+            "the server closed the connection before the stream finished (after 1 event)"
+        );
+        let source = std::error::Error::source(&e).unwrap();
+        assert_eq!(source.to_string(), "connection reset");
+        assert_eq!(e.clone(), e, "a clone shares the cause and compares equal");
+        assert_ne!(
+            e,
+            ApiError::cut_off(
+                "the stream",
+                &count(1, "event"),
+                ApiError::new(ErrorKind::Network, "other")
+            ),
+            "errors with different causes differ"
+        );
+        assert_eq!(count(0, "byte"), "0 bytes");
     }
 
     #[test]

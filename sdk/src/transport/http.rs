@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::backend::{self, BackendClient, WireRequest, WireResponse};
+use super::error::count;
 use super::{ApiError, ByteStream, Credentials, ErrorKind, RetryPolicy};
 
 /// HTTP methods the APIs use.
@@ -129,7 +130,7 @@ impl Transport {
             base_url: trimmed.to_owned(),
             credentials,
             config,
-            backend: BackendClient::default(),
+            backend: BackendClient::new(),
         })
     }
 
@@ -326,10 +327,19 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Resu
     })
 }
 
+/// The whole body; a cut connection is named with the number of bytes that had arrived (see
+/// [`ByteStream`]).
 async fn read_to_end(mut body: ByteStream) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::new();
     while let Some(chunk) = body.next().await {
-        out.extend_from_slice(&chunk?);
+        match chunk {
+            Ok(bytes) => out.extend_from_slice(&bytes),
+            Err(error) if error.kind == ErrorKind::Stream => {
+                let received = count(out.len() as u64, "byte");
+                return Err(ApiError::cut_off("the response body", &received, error));
+            }
+            Err(error) => return Err(error),
+        }
     }
     Ok(out)
 }
@@ -396,6 +406,54 @@ mod tests {
             let e = Transport::new(bad, Credentials::None, TransportConfig::default()).unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad}");
         }
+    }
+
+    /// A body of `chunks`, then what a backend yields when the connection breaks.
+    fn cut_body(chunks: &[&[u8]]) -> ByteStream {
+        let mut items: Vec<Result<Vec<u8>, ApiError>> =
+            chunks.iter().map(|chunk| Ok(chunk.to_vec())).collect();
+        items.push(Err(ApiError::new(
+            ErrorKind::Stream,
+            "error decoding response body",
+        )));
+        Box::pin(futures_util::stream::iter(items))
+    }
+
+    #[test]
+    fn a_cut_body_says_how_many_bytes_arrived_and_keeps_the_cause() {
+        use futures_util::FutureExt;
+        let error = read_to_end(cut_body(&[b"{\"id\":", b"1"]))
+            .now_or_never()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Stream);
+        assert_eq!(
+            error.message,
+            "the server closed the connection before the response body finished (after 7 bytes)"
+        );
+        let cause = std::error::Error::source(&error).expect("the backend's error is the cause");
+        assert_eq!(cause.to_string(), "error decoding response body");
+
+        let error = read_to_end(cut_body(&[b"x"])).now_or_never().unwrap();
+        assert!(error.unwrap_err().message.ends_with("(after 1 byte)"));
+    }
+
+    #[test]
+    fn other_body_errors_pass_through_unnamed() {
+        use futures_util::FutureExt;
+        let body: ByteStream = Box::pin(futures_util::stream::iter([
+            Ok(b"abc".to_vec()),
+            Err(ApiError::new(
+                ErrorKind::Timeout,
+                "the stream sent nothing for 1 s",
+            )),
+        ]));
+        let error = read_to_end(body).now_or_never().unwrap().unwrap_err();
+        assert_eq!(
+            (error.kind, error.message.as_str()),
+            (ErrorKind::Timeout, "the stream sent nothing for 1 s")
+        );
+        assert!(std::error::Error::source(&error).is_none());
     }
 
     #[test]

@@ -7,11 +7,13 @@ mod error;
 mod event_source;
 mod http;
 pub mod paginate;
+pub mod path_template;
+pub mod request_parts;
 mod retry;
 pub mod sse;
 
 pub use auth::Credentials;
-pub use error::{ApiError, ErrorKind};
+pub use error::{ApiError, ErrorDetails, ErrorKind};
 pub use event_source::{event_source, DEFAULT_RECONNECT_DELAY, MAX_RECONNECT_ATTEMPTS};
 pub use http::{encode_segment, Method, RequestOptions, Transport, TransportConfig};
 pub use paginate::{paginate, Page, PageRequest};
@@ -31,4 +33,9 @@ pub type BoxStream<T> = std::pin::Pin<Box<dyn futures_core::Stream<Item = T> + S
 pub type BoxStream<T> = std::pin::Pin<Box<dyn futures_core::Stream<Item = T> + 'static>>;
 
 /// Response body chunks as they arrive.
+///
+/// A body that breaks off (the connection closed or was reset before the server finished) yields one
+/// [`ErrorKind::Stream`] error from the backend, whose wording is the HTTP library's. The readers of a body,
+/// [`sse::SseStream`] and the whole-body reader, replace it with one that says how far the body got and
+/// keep the backend's as its [`std::error::Error::source`], so both backends report a cut the same way.
 pub type ByteStream = BoxStream<Result<Vec<u8>, ApiError>>;

@@ -7,6 +7,7 @@
 use std::future::Future;
 
 use futures_util::stream;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, BoxStream};
@@ -41,6 +42,14 @@ impl<T> Page<T> {
             .as_deref()
             .filter(|c| self.has_more && !c.is_empty())
     }
+}
+
+/// Decodes one page body the way every paginated call does ([`Transport::json`](super::Transport::json)
+/// with a [`Page`] type); `what` names the list in the error. For the fuzz targets and their corpus replay,
+/// which have no server; not part of the supported API.
+#[doc(hidden)]
+pub fn decode_page<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<Page<T>, ApiError> {
+    super::http::decode_json(body, what)
 }
 
 /// Where a page request starts and how big it is.

@@ -88,17 +88,24 @@ impl RetryPolicy {
 pub fn retry_after_from_headers(header: &dyn Fn(&str) -> Option<String>) -> Option<Duration> {
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
         if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
+            return Some(seconds_saturating(ms / 1000.0));
         }
     }
     parse_retry_after(&header("retry-after")?, super::backend::now())
+}
+
+/// A finite, non-negative number of seconds as a `Duration`, `Duration::MAX` past its range: a server
+/// that asks for `1e300` seconds wants no retry (which the policy's `max_server_delay` then ensures),
+/// and must not be able to make the client panic.
+fn seconds_saturating(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
 }
 
 /// Parses a `Retry-After` value relative to `now`.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return (seconds.is_finite() && seconds >= 0.0).then(|| seconds_saturating(seconds));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -136,6 +143,27 @@ mod tests {
         assert_eq!(
             retry_after_from_headers(&headers),
             Some(Duration::from_millis(250))
+        );
+    }
+
+    /// Found by the `error_body` fuzz target: `retry-after-ms: 505e51` panicked in `Duration::from_secs_f64`.
+    #[test]
+    fn absurd_waits_saturate_instead_of_panicking() {
+        let now = SystemTime::UNIX_EPOCH;
+        assert_eq!(parse_retry_after("1e300", now), Some(Duration::MAX));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(Duration::MAX)
+        );
+        let headers = |name: &str| (name == "retry-after-ms").then(|| "505e51".to_owned());
+        let wait = retry_after_from_headers(&headers);
+        assert_eq!(wait, Some(Duration::MAX));
+        let mut error = error(429);
+        error.retry_after = wait;
+        assert_eq!(
+            RetryPolicy::default().delay(0, &error, true, 0.5),
+            None,
+            "a wait past max_server_delay is not retried"
         );
     }
 
@@ -204,10 +232,8 @@ mod tests {
                 "retry {retry}: {high:?} vs {ceiling:?}"
             );
         }
-        assert_eq!(
-            policy.delay(9, &error(503), true, 0.999_999).unwrap() < Duration::from_secs(8),
-            true
-        );
+        let capped = policy.delay(9, &error(503), true, 0.999_999).unwrap();
+        assert!(capped < Duration::from_secs(8), "{capped:?}");
     }
 
     #[test]

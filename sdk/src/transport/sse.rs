@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use super::error::ApiError;
+use super::error::{count, ApiError, ErrorKind};
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,11 +170,16 @@ impl SseParser {
     }
 }
 
-/// A stream of events over a stream of byte chunks. Errors of the byte stream pass through; the end of
+/// A stream of events over a stream of byte chunks. Errors of the byte stream pass through, except that a
+/// cut connection is named with the number of events that had arrived (see [`ByteStream`]); the end of
 /// the byte stream ends the event stream (the caller decides whether that end was expected).
+///
+/// [`ByteStream`]: super::ByteStream
 pub struct SseStream<S> {
     bytes: Option<S>,
     parser: SseParser,
+    /// Events handed out so far, for the message of a cut.
+    dispatched: u64,
 }
 
 impl<S> SseStream<S> {
@@ -183,6 +188,7 @@ impl<S> SseStream<S> {
         SseStream {
             bytes: Some(bytes),
             parser: SseParser::new(),
+            dispatched: 0,
         }
     }
 
@@ -191,6 +197,7 @@ impl<S> SseStream<S> {
         SseStream {
             bytes: Some(bytes),
             parser: SseParser::resuming(last_event_id),
+            dispatched: 0,
         }
     }
 
@@ -210,6 +217,7 @@ where
         let this = &mut *self;
         loop {
             if let Some(event) = this.parser.next_event() {
+                this.dispatched += 1;
                 return Poll::Ready(Some(Ok(event)));
             }
             let Some(bytes) = this.bytes.as_mut() else {
@@ -219,6 +227,12 @@ where
                 Poll::Ready(Some(Ok(chunk))) => this.parser.feed(&chunk),
                 Poll::Ready(Some(Err(error))) => {
                     this.bytes = None;
+                    let error = match error.kind {
+                        ErrorKind::Stream => {
+                            ApiError::cut_off("the stream", &count(this.dispatched, "event"), error)
+                        }
+                        _ => error,
+                    };
                     return Poll::Ready(Some(Err(error)));
                 }
                 Poll::Ready(None) => {
@@ -357,6 +371,35 @@ mod tests {
         let emoji_start = text.iter().position(|&b| b == 0xF0).unwrap();
         let (events, _) = parse_chunks(&[&text[..emoji_start + 2], &text[emoji_start + 2..]]);
         assert_eq!(events, vec![ev("message", "héllo 🌍", None)]);
+    }
+
+    #[test]
+    fn a_cut_connection_is_named_with_the_events_that_arrived() {
+        use futures_util::{FutureExt, StreamExt};
+        let body = futures_util::stream::iter([
+            Ok(b"data: a\n\nda".to_vec()),
+            Ok(b"ta: b\n\ndata: unfinished".to_vec()),
+            Err(ApiError::new(ErrorKind::Stream, "network error")),
+        ]);
+        let items: Vec<_> = SseStream::new(body).collect().now_or_never().unwrap();
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(items[1].as_ref().unwrap().data, "b");
+        let error = items[2].as_ref().unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Stream);
+        assert_eq!(
+            error.message,
+            "the server closed the connection before the stream finished (after 2 events)"
+        );
+        let cause = std::error::Error::source(error).expect("the backend's error is the cause");
+        assert_eq!(cause.to_string(), "network error");
+
+        // Errors of other kinds (an idle timeout, an abort) are not cuts and pass through as they are.
+        let body = futures_util::stream::iter([Err(ApiError::new(ErrorKind::Aborted, "aborted"))]);
+        let items: Vec<_> = SseStream::new(body).collect().now_or_never().unwrap();
+        assert_eq!(
+            items,
+            vec![Err(ApiError::new(ErrorKind::Aborted, "aborted"))]
+        );
     }
 
     #[test]

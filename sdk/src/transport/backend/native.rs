@@ -9,8 +9,14 @@ use crate::transport::http::Method;
 use crate::transport::{ApiError, ErrorKind};
 
 /// The connection pool, shared by every request of a client.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct NativeClient(reqwest::Client);
+
+impl NativeClient {
+    pub(crate) fn new() -> NativeClient {
+        NativeClient(reqwest::Client::new())
+    }
+}
 
 /// Wall-clock time, for HTTP dates such as `Retry-After`.
 pub(crate) fn now() -> std::time::SystemTime {
@@ -57,7 +63,7 @@ pub(crate) async fn send(
     let url = request.url;
     let body = response.bytes_stream().map(move |chunk| match chunk {
         Ok(bytes) => Ok(bytes.to_vec()),
-        Err(e) => Err(body_error(&url, &e)),
+        Err(e) => Err(body_error(&url, e)),
     });
     Ok(WireResponse {
         status,
@@ -80,10 +86,14 @@ fn network_error(url: &str, error: &reqwest::Error) -> ApiError {
     ApiError::new(kind, format!("could not reach {origin}: {cause}"))
 }
 
-fn body_error(url: &str, error: &reqwest::Error) -> ApiError {
+/// reqwest reports a connection that closed mid-body as "error decoding response body"; the reader of the
+/// body names the failure with what had arrived (see `ByteStream`), so this keeps reqwest's error only as
+/// the cause.
+fn body_error(url: &str, error: reqwest::Error) -> ApiError {
     let origin = crate::transport::http::origin_of(url);
     ApiError::new(
         ErrorKind::Stream,
-        format!("the connection to {origin} broke while reading the response: {error}"),
+        format!("the connection to {origin} broke while reading the response"),
     )
+    .with_source(error)
 }

@@ -27,8 +27,14 @@ extern "C" {
 }
 
 /// Nothing to pool on the web: the browser owns connections.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct WebClient;
+
+impl WebClient {
+    pub(crate) fn new() -> WebClient {
+        WebClient
+    }
+}
 
 /// Clears its timer when dropped: a timeout that lost its race must not keep firing (in Node a pending
 /// timer also keeps the process alive).
@@ -114,7 +120,7 @@ pub(crate) async fn send(
         .map(|body| body.get_reader().unchecked_into());
     let body = stream::unfold(Some((reader, guard, origin)), |state| async move {
         let (reader, guard, origin) = state?;
-        let Some(reader) = reader else { return None };
+        let reader = reader?;
         match JsFuture::from(reader.read()).await {
             Ok(result) => {
                 let done = Reflect::get(&result, &"done".into())
@@ -135,7 +141,12 @@ pub(crate) async fn send(
                 let error = if is_abort(&e) {
                     ApiError::new(ErrorKind::Aborted, "the request was aborted")
                 } else {
-                    js_error(ErrorKind::Stream, &origin, &e)
+                    // The reader of the body names the failure with what had arrived (see `ByteStream`).
+                    ApiError::new(
+                        ErrorKind::Stream,
+                        format!("the connection to {origin} broke while reading the response"),
+                    )
+                    .with_source(JsFailure(js_message(&e)))
                 };
                 Some((Err(error), None))
             }
@@ -147,6 +158,19 @@ pub(crate) async fn send(
         body: Box::pin(body),
     })
 }
+
+/// A JS exception's message as a Rust error: `JsValue` is neither `Send` nor `Sync`, so an `ApiError` can
+/// only keep its text as the cause.
+#[derive(Debug)]
+struct JsFailure(String);
+
+impl std::fmt::Display for JsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for JsFailure {}
 
 fn is_abort(error: &JsValue) -> bool {
     Reflect::get(error, &"name".into())

@@ -1,0 +1,154 @@
+//! Kino's contract as the sandbox uses it: the generated table of every operation (the router is
+//! built from it) and the OpenAPI document it serves at `/api-docs/openapi.json` and holds its own
+//! responses to (`conformance.rs`). Both are generated from `contracts/kino.json` by
+//! `scripts/codegen`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::{json, Value};
+
+#[path = "generated/operations.rs"]
+mod operations;
+
+pub use operations::{Operation, OPERATIONS};
+
+/// The contract as an OpenAPI 3.1 document (no prose: structure only).
+pub const OPENAPI_JSON: &str = include_str!("generated/openapi.json");
+
+/// Whether a concrete path matches a template such as `/api/v1/movies/{id}`.
+pub fn matches(template: &str, path: &str) -> bool {
+    let mut template = template.split('/');
+    let mut path = path.split('/');
+    loop {
+        match (template.next(), path.next()) {
+            (None, None) => return true,
+            (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {}
+            (Some(t), Some(p)) if t == p => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The operation a request is for. Where templates overlap (`/movies/search` and
+/// `/movies/{id}`), the one with the most literal segments wins, as the router decides.
+pub fn operation_for(method: &str, path: &str) -> Option<&'static Operation> {
+    OPERATIONS
+        .iter()
+        .filter(|op| op.method.eq_ignore_ascii_case(method) && matches(op.path, path))
+        .min_by_key(|op| op.path.matches('{').count())
+}
+
+/// Whether Kino lets this request through without a credential (wire facts §2).
+pub fn is_public(method: &str, path: &str) -> bool {
+    operation_for(method, path).is_some_and(|op| op.public)
+}
+
+/// The document, parsed once.
+pub fn document() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| serde_json::from_str(OPENAPI_JSON).expect("the generated document is JSON"))
+}
+
+/// Which schema of an operation: its JSON request body, or its JSON response for a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    Request,
+    Response(u16),
+}
+
+type ValidatorKey = (&'static str, &'static str, Part);
+
+/// A compiled JSON Schema validator for one part of an operation, built on first use; `None` when
+/// the contract gives that part no JSON schema.
+fn validator(op: &'static Operation, part: Part) -> Option<Arc<jsonschema::Validator>> {
+    static CACHE: OnceLock<Mutex<HashMap<ValidatorKey, Option<Arc<jsonschema::Validator>>>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (op.method, op.path, part);
+    if let Some(found) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let doc = document();
+    let operation = &doc["paths"][op.path][op.method.to_ascii_lowercase().as_str()];
+    let content = match part {
+        Part::Request => &operation["requestBody"]["content"],
+        Part::Response(status) => &operation["responses"][status.to_string().as_str()]["content"],
+    };
+    let schema = &content["application/json"]["schema"];
+    let compiled = (!schema.is_null()).then(|| {
+        // The operation's schema refers to `#/components/schemas/…` of the document.
+        let root = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": doc["components"],
+            "allOf": [schema],
+        });
+        let built = jsonschema::options().build(&root).unwrap_or_else(|e| {
+            panic!(
+                "{} {}: the contract schema does not compile: {e}",
+                op.method, op.path
+            )
+        });
+        Arc::new(built)
+    });
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, compiled.clone());
+    compiled
+}
+
+/// The validator for an operation's JSON request body.
+pub fn request_validator(op: &'static Operation) -> Option<Arc<jsonschema::Validator>> {
+    validator(op, Part::Request)
+}
+
+/// The validator for an operation's JSON response with `status`.
+pub fn response_validator(
+    op: &'static Operation,
+    status: u16,
+) -> Option<Arc<jsonschema::Validator>> {
+    validator(op, Part::Response(status))
+}
+
+/// At most `max` problems of `instance`, each with where it is.
+pub fn problems(validator: &jsonschema::Validator, instance: &Value, max: usize) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .take(max)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            format!("{e} at {}", if at.is_empty() { "/" } else { &at })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_whole_segments() {
+        assert!(matches("/api/v1/movies/{id}", "/api/v1/movies/7"));
+        assert!(!matches("/api/v1/movies/{id}", "/api/v1/movies/"));
+        assert!(!matches("/api/v1/movies/{id}", "/api/v1/movies/7/files"));
+        assert!(matches("/api/v1/status", "/api/v1/status"));
+        assert!(!matches("/api/v1/status", "/api/v1/statusx"));
+    }
+
+    #[test]
+    fn the_table_is_the_whole_contract_and_names_the_public_routes() {
+        assert_eq!(OPERATIONS.len(), 178);
+        assert!(is_public("GET", "/api/v1/status"));
+        assert!(!is_public("GET", "/api/v1/config"));
+        let document: serde_json::Value = serde_json::from_str(OPENAPI_JSON).unwrap();
+        let in_document: usize = document["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|item| item.as_object().unwrap().len())
+            .sum();
+        assert_eq!(in_document, OPERATIONS.len());
+    }
+}

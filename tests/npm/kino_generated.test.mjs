@@ -1,0 +1,105 @@
+// The generated Kino methods for real, against a sandbox: reads and a partial update, an operation the
+// sandbox does not serve (501 in Kino's envelope), a cursor walk over every page, and the methods kept
+// from before the contract agreeing with the generated ones.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { startSandbox } from '../support/sandbox.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const { KinlinkClient, isKinlinkError } = require(join(process.env.KINLINK_NPM_NODE ?? join(root, 'target/npm/nodejs'), 'kinlink.js'));
+
+let sandbox;
+let client;
+before(async () => {
+  sandbox = await startSandbox();
+  client = new KinlinkClient(sandbox.url, sandbox.apiKey);
+});
+after(async () => { await sandbox?.stop(); });
+
+test('generated reads resolve with the server\'s JSON, the same as the kept methods', async () => {
+  const status = await client.kino.system.getStatus();
+  assert.match(status.version, /^\d+\.\d+\.\d+/);
+  assert.ok(Array.isArray(status.warnings));
+  assert.equal(typeof status.setup_required, 'boolean');
+  // The kept method is the same operation (uptime moves on between two calls, so compare the rest).
+  const kept = await client.kino.status();
+  assert.equal(kept.version, status.version);
+  assert.deepEqual(kept.warnings, status.warnings);
+
+  const config = await client.kino.configApi.get();
+  assert.equal(config.id, 1);
+  assert.equal(config.api_key, '***');
+  assert.deepEqual(await client.kino.config(), config);
+});
+
+test('a generated update sends only what it is given', async () => {
+  const before = await client.kino.configApi.get();
+  const after = await client.kino.configApi.update({ stall_timeout: before.stall_timeout + 1 });
+  assert.equal(after.stall_timeout, before.stall_timeout + 1);
+  assert.equal(after.movie_naming_format, before.movie_naming_format);
+});
+
+test('an operation the sandbox does not serve rejects with its 501 envelope', async () => {
+  await assert.rejects(client.kino.movies.get(7, { maxRetries: 0 }), (error) => {
+    assert.ok(isKinlinkError(error));
+    assert.equal(error.status, 501);
+    assert.equal(error.kind, 'server');
+    assert.equal(error.code, 'not_implemented');
+    assert.match(error.message, /GET \/api\/v1\/movies\/\{id\}/);
+    return true;
+  });
+  // A walker fails the same way on its first page.
+  const walk = async () => { for await (const _movie of client.kino.movies.listAll({ limit: 5 }, { maxRetries: 0 })) { /* nothing */ } };
+  await assert.rejects(walk(), (error) => isKinlinkError(error) && error.status === 501);
+});
+
+test('the generated history walker reads every page, newest first', async () => {
+  const walk = async (query) => {
+    const ids = [];
+    for await (const entry of client.kino.historyApi.listAll(query)) ids.push(entry.id);
+    return ids;
+  };
+  const initial = await walk();
+  for (let i = 0; i < 5; i++) await client.kino.configApi.update({ stall_timeout: 50 + i });
+
+  const page = await client.kino.historyApi.list({ limit: 2 });
+  assert.equal(page.results.length, 2);
+  assert.equal(page.has_more, true);
+  assert.equal(typeof page.next_cursor, 'string');
+  const second = await client.kino.historyApi.list({ limit: 2, cursor: page.next_cursor });
+  assert.ok(second.results[0].id < page.results[1].id, 'the cursor continues after the first page');
+
+  const ids = await walk({ limit: 2, event_type: 'config_changed' });
+  assert.equal(ids.length, initial.length + 5);
+  assert.deepEqual(ids.slice(0, 4), [...page.results, ...second.results].map((e) => e.id));
+  assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+
+  const kept = [];
+  for await (const entry of client.kino.historyAll({ limit: 3 })) kept.push(entry.id);
+  assert.deepEqual(kept, ids, 'historyAll is the same walk');
+  // A page size past the server's maximum is clamped by the pager, not refused.
+  assert.deepEqual(await walk({ limit: 500 }), ids);
+});
+
+test('breaking out of a generated walker stops it', async () => {
+  const stream = client.kino.historyApi.listAll({ limit: 1 });
+  let seen = 0;
+  for await (const _entry of stream) { seen += 1; break; }
+  assert.equal(seen, 1);
+  assert.equal((await stream.next()).done, true);
+});
+
+test('arguments the transport cannot send are refused before sending', async () => {
+  await assert.rejects(client.kino.backups.restoreUpload(new Uint8Array([1])), (e) => isKinlinkError(e) && e.kind === 'invalid_argument' && /multipart\/form-data/.test(e.message));
+  await assert.rejects(client.kino.historyApi.list({ limit: 10n }), (e) => isKinlinkError(e) && e.kind === 'invalid_argument');
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(client.kino.system.getHealth({ signal: controller.signal }), (e) => isKinlinkError(e) && e.kind === 'aborted');
+});
+
+test('the WebSocket operation gives its URL on the same server', () => {
+  assert.equal(client.kino.websocket.url(), `${sandbox.url.replace(/^http/, 'ws')}/api/v1/ws`);
+});
