@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use futures_util::{stream, FutureExt, StreamExt};
-use kinlink::kino::HistoryEntry;
+use kinlink::kino::History;
 use kinlink::openai::{ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatStream};
 use kinlink::transport::paginate::{decode_page, paginate, Page, PageRequest};
 use kinlink::transport::sse::{SseEvent, SseParser, SseStream};
@@ -312,7 +312,7 @@ fn no_more_pages() -> ApiError {
 /// previous page's cursor and the same limit.
 pub fn page_body(data: &[u8]) {
     let bodies: Vec<Vec<u8>> = data.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
-    let pages: Vec<Result<Page<HistoryEntry>, ApiError>> = bodies
+    let pages: Vec<Result<Page<History>, ApiError>> = bodies
         .iter()
         .map(|body| decode_page(body, "/api/v1/history"))
         .collect();
@@ -320,7 +320,7 @@ pub fn page_body(data: &[u8]) {
         match page {
             Ok(page) => {
                 let json = serde_json::to_vec(page).expect("a page always serializes");
-                let again: Page<HistoryEntry> =
+                let again: Page<History> =
                     decode_page(&json, "/api/v1/history").expect("and decodes again");
                 assert_eq!(&again, page);
                 if let Some(cursor) = page.next() {
@@ -335,7 +335,7 @@ pub fn page_body(data: &[u8]) {
         }
     }
 
-    let mut expected: Vec<Result<HistoryEntry, ApiError>> = Vec::new();
+    let mut expected: Vec<Result<History, ApiError>> = Vec::new();
     let mut expected_cursors = vec![None];
     let mut walked = pages.iter();
     loop {

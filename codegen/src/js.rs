@@ -623,15 +623,26 @@ fn root_class(root: &str, getters: &[String], kept: &Kept) -> String {
         ));
     }
     let members = members.join("\n");
+    // Only an API with hand-written methods takes the wasm object that implements them.
+    let (field, param, assign, doc) = if kept.hand_written.is_empty() {
+        ("", "", "", "a handle per tag")
+    } else {
+        (
+            "  #handWritten;\n",
+            ", handWritten",
+            "\n    this.#handWritten = handWritten;",
+            "a handle per tag, plus the methods it keeps from before the contract",
+        )
+    };
     format!(
         "// `null` for a success the contract documents without a body, else the parsed JSON.\n\
          function parseOrNull(text) {{\n  return text === null ? null : JSON.parse(text);\n}}\n\n\
-         // The API's entry point: a handle per tag, plus the methods it keeps from before the contract.\n\
-         class {root} {{\n  #client;\n  #handWritten;\n\n\
-         \x20 constructor(client, handWritten) {{\n    this.#client = client;\n    this.#handWritten = handWritten;\n  }}\n\n\
+         // The API's entry point: {doc}.\n\
+         class {root} {{\n  #client;\n{field}\n\
+         \x20 constructor(client{param}) {{\n    this.#client = client;{assign}\n  }}\n\n\
          {members}}}\n\n\
          // What the wasm `KinlinkClient` calls to build its API getter.\n\
-         export function create{root}(client, handWritten) {{\n  return new {root}(client, handWritten);\n}}\n"
+         export function create{root}(client{param}) {{\n  return new {root}(client{param});\n}}\n"
     )
 }
 

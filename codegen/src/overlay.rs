@@ -192,7 +192,41 @@ fn apply_op(contract: &mut Value, op: &Value) -> Result<()> {
             }
         }
         "require_response_properties" => require_response_properties(contract, op)?,
+        "annotate" => annotate(contract, op)?,
         other => return Err(format!("unknown op {other:?}")),
+    }
+    Ok(())
+}
+
+/// `{"op": "annotate", "schema": S, "keyword": K, "values": {property: value}}` sets keyword `K` on
+/// each named property of `S` (a `default`, an `x-secret` mark): one entry for a whole table of facts.
+/// Every property must exist and must not carry `K` yet, so a changed document is noticed.
+fn annotate(contract: &mut Value, op: &Value) -> Result<()> {
+    let keyword = op
+        .get("keyword")
+        .and_then(Value::as_str)
+        .ok_or("annotate needs `keyword`")?;
+    let values = op
+        .get("values")
+        .and_then(Value::as_object)
+        .filter(|values| !values.is_empty())
+        .ok_or("annotate needs `values`, an object of property: value")?;
+    let pointer = target(op)? + "/properties";
+    let properties = contract
+        .pointer_mut(&pointer)
+        .and_then(Value::as_object_mut)
+        .ok_or(format!("annotate: no properties at {pointer}"))?;
+    for (name, value) in values {
+        let property = properties
+            .get_mut(name)
+            .and_then(Value::as_object_mut)
+            .ok_or(format!("annotate: {pointer} has no property {name}"))?;
+        if property.contains_key(keyword) {
+            return Err(format!(
+                "annotate: {pointer}/{name} already has {keyword}; review this correction"
+            ));
+        }
+        property.insert(keyword.to_owned(), value.clone());
     }
     Ok(())
 }

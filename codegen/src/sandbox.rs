@@ -2,11 +2,17 @@
 //! document it serves at `/api-docs/openapi.json` and validates its own responses against.
 //!
 //! The table only names operations (id, tag, method, path, whether the server lets them through
-//! without a credential); which of them the sandbox implements is hand-written behaviour, so
-//! every operation of the contract is routed and the rest answer 501 naming the operation.
+//! without a credential). Which of them the sandbox implements is hand-written behaviour behind one
+//! generated trait per tag (`routes.rs`): each operation is a method giving its route, `None` by
+//! default, so every operation of the contract is routed, the rest answer 501 naming the operation,
+//! and an implementation of an operation the contract no longer has stops compiling.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde_json::{json, Map, Value};
 
+use crate::naming::{ident, pascal};
 use crate::Result;
 
 /// One generated sandbox file.
@@ -24,6 +30,16 @@ pub fn generate(resolved: &Value, header: &str) -> Result<Vec<SandboxFile>> {
         SandboxFile {
             name: "operations.rs".into(),
             text: operation_table(resolved, header)?,
+            rust: true,
+        },
+        SandboxFile {
+            name: "stored.rs".into(),
+            text: stored_types(resolved, header)?,
+            rust: true,
+        },
+        SandboxFile {
+            name: "routes.rs".into(),
+            text: route_traits(resolved, header)?,
             rust: true,
         },
         SandboxFile {
@@ -77,6 +93,194 @@ fn operation_table(resolved: &Value, header: &str) -> Result<String> {
          \x20   pub public: bool,\n\
          }}\n\n\
          pub const OPERATIONS: &[Operation] = &[\n{rows}];\n"
+    ))
+}
+
+/// The schemas the sandbox stores as they are (`conventions.sandbox.stored_types`), as plain serde
+/// structs: each property a field of its JSON type (`Option` when nullable or not required), the
+/// contract's `default`s as `Default`, and the properties marked `x-secret` listed. Only flat
+/// objects of scalars: what the sandbox stores field by field.
+fn stored_types(resolved: &Value, header: &str) -> Result<String> {
+    let schemas = resolved["schemas"]
+        .as_object()
+        .ok_or_else(|| "the resolved contract has no schemas".to_owned())?;
+    let mut out = format!(
+        "{header}//! The schemas the sandbox stores field by field (`conventions.sandbox.stored_types`), with\n\
+         //! the contract's defaults and secret marks.\n\n\
+         use serde::{{Deserialize, Serialize}};\n"
+    );
+    let names = resolved["conventions"]["sandbox"]["stored_types"]
+        .as_array()
+        .into_iter()
+        .flatten();
+    for name in names {
+        let name = name
+            .as_str()
+            .ok_or("conventions.sandbox.stored_types lists schema names")?;
+        let schema = schemas
+            .get(name)
+            .ok_or_else(|| format!("stored type {name} is not a schema"))?;
+        out.push_str(&stored_type(name, schema)?);
+    }
+    Ok(out)
+}
+
+fn stored_type(name: &str, schema: &Value) -> Result<String> {
+    let properties = schema["properties"]
+        .as_object()
+        .ok_or_else(|| format!("stored type {name} has no properties"))?;
+    let required: BTreeSet<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let (mut fields, mut defaults, mut secrets) = (String::new(), String::new(), Vec::new());
+    for (field, property) in properties {
+        let what = format!("{name}.{field}");
+        let (json_type, nullable) = match &property["type"] {
+            Value::String(t) => (t.as_str(), false),
+            Value::Array(types) => {
+                let types: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
+                match types.as_slice() {
+                    [t, "null"] | ["null", t] => (*t, true),
+                    _ => {
+                        return Err(format!(
+                            "{what}: a stored field has one type, or one and null"
+                        ))
+                    }
+                }
+            }
+            _ => return Err(format!("{what}: a stored field needs a scalar `type`")),
+        };
+        let scalar = match (json_type, property["format"].as_str()) {
+            ("string", _) => "String",
+            ("boolean", _) => "bool",
+            ("number", _) => "f64",
+            ("integer", Some("int32")) => "i32",
+            ("integer", Some("uint32")) => "u32",
+            ("integer", Some("uint64")) => "u64",
+            ("integer", _) => "i64",
+            (other, _) => return Err(format!("{what}: a stored field cannot be {other}")),
+        };
+        let optional = nullable || !required.contains(field.as_str());
+        let ty = if optional {
+            format!("Option<{scalar}>")
+        } else {
+            scalar.to_owned()
+        };
+        let field_ident = ident(field);
+        let _ = writeln!(fields, "    pub {field_ident}: {ty},");
+        let default = match property.get("default") {
+            None if optional => "None".to_owned(),
+            None => "Default::default()".to_owned(),
+            Some(value) => {
+                let literal = match (scalar, value) {
+                    ("String", Value::String(text)) => format!("{text:?}.to_owned()"),
+                    ("bool", Value::Bool(b)) => b.to_string(),
+                    ("f64", Value::Number(n)) => format!("{:?}", n.as_f64().unwrap_or_default()),
+                    (_, Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+                    _ => return Err(format!("{what}: default {value} is not a {scalar}")),
+                };
+                if optional {
+                    format!("Some({literal})")
+                } else {
+                    literal
+                }
+            }
+        };
+        let _ = writeln!(defaults, "            {field_ident}: {default},");
+        if property["x-secret"] == Value::Bool(true) {
+            secrets.push(format!("{field:?}"));
+        }
+    }
+    // With no default of the contract's, `Default` is derived (clippy asks for it).
+    let (derive, default_impl) = if defaults
+        .lines()
+        .all(|line| line.ends_with(": None,") || line.ends_with(": Default::default(),"))
+    {
+        (", Default", String::new())
+    } else {
+        (
+            "",
+            format!("impl Default for {name} {{\n    fn default() -> Self {{\n        {name} {{\n{defaults}        }}\n    }}\n}}\n\n"),
+        )
+    };
+    Ok(format!(
+        "\n/// Schema `{name}`; absent fields take their defaults.\n\
+         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize{derive})]\n\
+         #[serde(default)]\n\
+         pub struct {name} {{\n{fields}}}\n\n\
+         {default_impl}\
+         impl {name} {{\n    /// The fields marked `x-secret`.\n    pub const SECRETS: &'static [&'static str] = &[{}];\n}}\n",
+        secrets.join(", ")
+    ))
+}
+
+/// One trait per tag, a method per operation, and the one function the router asks for each
+/// operation's route.
+fn route_traits(resolved: &Value, header: &str) -> Result<String> {
+    let api = resolved["conventions"]["title"]
+        .as_str()
+        .unwrap_or("the API");
+    let mut by_tag: BTreeMap<&str, Vec<(String, &str, &str)>> = BTreeMap::new();
+    for (key, op) in operations(resolved)? {
+        let text = |field: &str| {
+            op[field]
+                .as_str()
+                .ok_or_else(|| format!("{key}: {field} is missing"))
+        };
+        let tag = op["tags"][0].as_str().unwrap_or("default");
+        by_tag.entry(tag).or_default().push((
+            ident(text("operation_id")?),
+            text("method")?,
+            text("path")?,
+        ));
+    }
+    let mut traits = String::new();
+    let mut arms = String::new();
+    let mut names = Vec::new();
+    for (tag, ops) in &by_tag {
+        let name = format!("{}Operations", pascal(tag));
+        let mut seen = BTreeSet::new();
+        let _ = write!(
+            traits,
+            "/// The operations tagged `{tag}`: each gives the route serving it, or `None` (the\n\
+             /// default) when the sandbox does not implement it.\n\
+             pub trait {name}<S> {{\n"
+        );
+        for (method_name, method, path) in ops {
+            if !seen.insert(method_name.as_str()) {
+                return Err(format!(
+                    "two `{tag}` operations share the id {method_name}: the sandbox's trait needs one method each"
+                ));
+            }
+            let _ = write!(
+                traits,
+                "    /// `{method} {path}`.\n\
+                 \x20   fn {method_name}(&self, _op: &'static Operation) -> Option<MethodRouter<S>> {{\n\
+                 \x20       None\n    }}\n\n"
+            );
+            let _ = writeln!(
+                arms,
+                "        ({method:?}, {path:?}) => {name}::{method_name}(ops, op),"
+            );
+        }
+        traits.push_str("}\n\n");
+        names.push(format!("{name}<S>"));
+    }
+    Ok(format!(
+        "{header}//! {api}'s operations as the sandbox implements them: one trait per tag, a method per\n\
+         //! operation of the contract.\n\n\
+         use axum::routing::MethodRouter;\n\n\
+         use super::Operation;\n\n\
+         {traits}\
+         /// Every tag's operations: what the sandbox implements, once.\n\
+         pub trait Operations<S>: {} {{}}\n\n\
+         /// The route `ops` gives `op`, `None` for an operation it does not implement.\n\
+         pub fn route<S, O: Operations<S> + ?Sized>(ops: &O, op: &'static Operation) -> Option<MethodRouter<S>> {{\n\
+         \x20   match (op.method, op.path) {{\n{arms}        _ => None,\n    }}\n}}\n",
+        names.join(" + ")
     ))
 }
 

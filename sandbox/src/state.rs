@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use tokio::sync::watch;
 
@@ -21,7 +20,6 @@ struct Inner {
     api_key: String,
     store: Store,
     data_path: String,
-    started: Instant,
     faults: Option<FaultBook>,
     cors_origins: Vec<String>,
     /// Bound to a loopback address: only loopback or allowed `Host` names are served.
@@ -48,7 +46,6 @@ impl AppState {
                 api_key,
                 store,
                 data_path,
-                started: Instant::now(),
                 faults: config.faults.then(FaultBook::default),
                 cors_origins: config.cors_origins.clone(),
                 loopback_only: config.bind.is_loopback(),
@@ -73,10 +70,6 @@ impl AppState {
     /// The data dir as reported in Kino's `data_path`.
     pub fn data_path(&self) -> &str {
         &self.inner.data_path
-    }
-
-    pub fn uptime_seconds(&self) -> u64 {
-        self.inner.started.elapsed().as_secs()
     }
 
     /// `Some` only when started with `--faults`.

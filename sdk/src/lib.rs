@@ -5,8 +5,17 @@
 //! # async fn demo() -> Result<(), kinlink::ApiError> {
 //! use kinlink::{Client, Credentials};
 //! let client = Client::new("http://127.0.0.1:8080", Credentials::Bearer("api-key".into()))?;
-//! let status = client.kino().status().await?;
+//! let status = client.kino().system().get_status().await?;
 //! println!("Kino {}", status.version);
+//!
+//! // A cursor list, walked page by page as the stream is read.
+//! use futures_util::StreamExt;
+//! let query = kinlink::kino::HistoryListQuery { limit: Some(50), ..Default::default() };
+//! let mut history = client.kino().history().list_all(&query);
+//! while let Some(entry) = history.next().await {
+//!     let entry = entry?;
+//!     println!("{} {}", entry.date, entry.event_type);
+//! }
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]

@@ -757,7 +757,7 @@ async fn generated_methods_send_what_the_contract_says() {
         event_types: Some("config_changed,webhook_changed".into()),
         ..HistoryListQuery::default()
     };
-    let rows: Vec<_> = kino.history_api().list_all(&query).collect().await;
+    let rows: Vec<_> = kino.history().list_all(&query).collect().await;
     let ids: Vec<i64> = rows.into_iter().map(|r| r.unwrap().id).collect();
     assert_eq!(ids, vec![6, 5, 6], "two pages, the second ending the walk");
 

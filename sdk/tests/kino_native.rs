@@ -19,10 +19,9 @@ async fn status_and_config() {
     let dir = tempfile::tempdir().unwrap();
     let sandbox = sandbox(&dir).await;
     let client = Client::new(&sandbox.url(), Credentials::Bearer(sandbox.api_key.clone())).unwrap();
-    let status = client.kino().status().await.unwrap();
+    let status = client.kino().system().get_status().await.unwrap();
     assert!(!status.version.is_empty());
-    assert!(status.uptime_seconds.is_some());
-    let config = client.kino().config().await.unwrap();
+    let config = client.kino().config().get().await.unwrap();
     assert_eq!(config.api_key, "***");
     assert_eq!(config.id, 1);
 
@@ -32,7 +31,7 @@ async fn status_and_config() {
         Credentials::ApiKeyHeader(sandbox.api_key.clone()),
     )
     .unwrap();
-    client.kino().config().await.unwrap();
+    client.kino().config().get().await.unwrap();
     sandbox.shutdown().await;
 }
 
@@ -41,7 +40,7 @@ async fn wrong_key_is_unauthorized() {
     let dir = tempfile::tempdir().unwrap();
     let sandbox = sandbox(&dir).await;
     let client = Client::new(&sandbox.url(), Credentials::Bearer("nope".into())).unwrap();
-    let error = client.kino().config().await.unwrap_err();
+    let error = client.kino().config().get().await.unwrap_err();
     // Kino's middleware answers 401 with an empty body, so there is no server code.
     assert_eq!(
         (error.kind, error.status, error.code.as_deref()),
@@ -60,7 +59,7 @@ async fn unreachable_server_is_a_network_error() {
         .retry(kinlink::RetryPolicy::none())
         .build()
         .unwrap();
-    let error = client.kino().status().await.unwrap_err();
+    let error = client.kino().system().get_status().await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Network);
     assert!(error.message.contains(&url), "{}", error.message);
 }
@@ -68,18 +67,18 @@ async fn unreachable_server_is_a_network_error() {
 #[tokio::test]
 async fn config_updates_are_partial_and_history_pages_through_them() {
     use futures_util::StreamExt;
-    use kinlink::kino::{ConfigUpdate, HistoryQuery};
+    use kinlink::kino::{ConfigUpdate, HistoryListQuery};
 
     let dir = tempfile::tempdir().unwrap();
     let sandbox = sandbox(&dir).await;
     let client = Client::new(&sandbox.url(), Credentials::Bearer(sandbox.api_key.clone())).unwrap();
-    let before = client.kino().config().await.unwrap();
+    let before = client.kino().config().get().await.unwrap();
     for minutes in 20..25 {
         let update = ConfigUpdate {
             auto_search_interval: Some(minutes),
             ..ConfigUpdate::default()
         };
-        let after = client.kino().update_config(&update).await.unwrap();
+        let after = client.kino().config().update(&update).await.unwrap();
         assert_eq!(after.auto_search_interval, minutes);
         assert_eq!(
             after.movie_naming_format, before.movie_naming_format,
@@ -89,9 +88,10 @@ async fn config_updates_are_partial_and_history_pages_through_them() {
 
     let first = client
         .kino()
-        .history(&HistoryQuery {
+        .history()
+        .list(&HistoryListQuery {
             limit: Some(2),
-            ..HistoryQuery::default()
+            ..HistoryListQuery::default()
         })
         .await
         .unwrap();
@@ -101,9 +101,10 @@ async fn config_updates_are_partial_and_history_pages_through_them() {
 
     let all: Vec<_> = client
         .kino()
-        .history_all(HistoryQuery {
+        .history()
+        .list_all(&HistoryListQuery {
             limit: Some(2),
-            ..HistoryQuery::default()
+            ..HistoryListQuery::default()
         })
         .collect()
         .await;
@@ -116,9 +117,10 @@ async fn config_updates_are_partial_and_history_pages_through_them() {
 
     let none: Vec<_> = client
         .kino()
-        .history_all(HistoryQuery {
-            event_types: vec!["movie_added".into()],
-            ..HistoryQuery::default()
+        .history()
+        .list_all(&HistoryListQuery {
+            event_types: Some("movie_added".into()),
+            ..HistoryListQuery::default()
         })
         .collect()
         .await;

@@ -26,16 +26,15 @@ fn sandbox() -> (&'static str, &'static str) {
 async fn status_is_public_and_typed() {
     let (url, _) = sandbox();
     let client = Client::new(url, Credentials::None).unwrap();
-    let status = client.kino().status().await.expect("status");
+    let status = client.kino().system().get_status().await.expect("status");
     assert!(!status.version.is_empty());
-    assert!(status.uptime_seconds.is_some());
 }
 
 #[wasm_bindgen_test]
 async fn config_with_the_key() {
     let (url, key) = sandbox();
     let client = Client::new(url, Credentials::Bearer(key.to_owned())).unwrap();
-    let config = client.kino().config().await.expect("config");
+    let config = client.kino().config().get().await.expect("config");
     assert_eq!(config.id, 1);
     assert_eq!(config.api_key, "***", "the key comes back masked");
 }
@@ -47,6 +46,7 @@ async fn wrong_key_is_an_unauthorized_api_error() {
     let error = client
         .kino()
         .config()
+        .get()
         .await
         .expect_err("a wrong key must fail");
     assert_eq!(error.kind, ErrorKind::Unauthorized);
@@ -64,7 +64,8 @@ async fn unreachable_server_is_a_network_error_naming_it() {
         .unwrap();
     let error = client
         .kino()
-        .status()
+        .system()
+        .get_status()
         .await
         .expect_err("nothing listens there");
     assert_eq!(error.kind, ErrorKind::Network);

@@ -10,7 +10,7 @@ use crate::state::{page_origin, Connection, SavedConnection};
 /// Checks the key with an authenticated call (Kino's status is public, so it would accept any key).
 async fn verify(saved: SavedConnection) -> Result<SavedConnection, ApiError> {
     let client = Client::new(&saved.server, Credentials::Bearer(saved.api_key.clone()))?;
-    client.kino().config().await?;
+    client.kino().config().get().await?;
     Ok(saved)
 }
 

@@ -1,29 +1,31 @@
 // Type-checked with `tsc --noEmit`: the package's declarations must be precise (no `any`).
 import {
-  KinlinkClient, isKinlinkError, type Status, type Config, type ServerState, type KinlinkError,
+  KinlinkClient, isKinlinkError, type KinlinkError,
   type ChatCompletion, type ChatCompletionChunk, type ChatCompletionStream, type Model,
-  type HistoryEntry, type Page,
-  type KinoApi, type Movie, type CursorPage, type History, type ContentStatus, type StatusResponse,
+  type KinoApi, type Movie, type Page, type History, type ContentStatus, type StatusResponse,
+  type ServerStatus, type ConfigResponse, type ConfigUpdate,
   type PlayPrepareReply, type BytesResponse, type CreateMovie,
 } from "kinlink";
 
 async function main(): Promise<void> {
   const client = new KinlinkClient("http://127.0.0.1:8080", "key", { maxRetries: 1, timeoutMs: 5000 });
   const controller = new AbortController();
-  const status: Status = await client.kino.status({ signal: controller.signal });
-  // Fields the server may omit are optional in the declarations (the SDK fills defaults at run time).
-  const version: string | undefined = status.version;
-  const state: ServerState | undefined = status.status;
-  const config: Config = await client.kino.config();
-  const port: number | undefined = config.listen_port;
+  const status: StatusResponse = await client.kino.system.getStatus({ signal: controller.signal });
+  // Required keys are not optional: the declarations say what the server always sends.
+  const version: string = status.version;
+  const state: ServerStatus = status.status;
+  const config: ConfigResponse = await client.kino.config.get();
+  const port: number = config.listen_port;
 
   // @ts-expect-error: version is a string, not a number
-  const wrong: number | undefined = status.version;
+  const wrong: number = status.version;
+  // @ts-expect-error: Kino's status has no uptime
+  console.log(status.uptime_seconds);
   // @ts-expect-error: unknown option
   new KinlinkClient("http://x", "k", { retries: 3 });
 
   try {
-    await client.kino.config();
+    await client.kino.config.get();
   } catch (error: unknown) {
     if (isKinlinkError(error)) {
       const e: KinlinkError = error;
@@ -32,12 +34,13 @@ async function main(): Promise<void> {
       console.log(kind, httpStatus);
     }
   }
-  const updated: Config = await client.kino.updateConfig({ auto_search_interval: 30 });
-  // @ts-expect-error: the API key cannot be changed through a config update
-  await client.kino.updateConfig({ api_key: "x" });
-  const page: Page<HistoryEntry> = await client.kino.history({ limit: 10 });
-  for await (const entry of client.kino.historyAll({ limit: 50, event_types: ["config_changed"] })) {
-    const e: HistoryEntry = entry;
+  const update: ConfigUpdate = { auto_search_interval: 30 };
+  const updated: ConfigResponse = await client.kino.config.update(update);
+  // @ts-expect-error: a config update takes known fields only
+  await client.kino.config.update({ auto_search_intervall: 30 });
+  const page: Page<History> = await client.kino.history.list({ limit: 10 });
+  for await (const entry of client.kino.history.listAll({ limit: 50, event_types: "config_changed" })) {
+    const e: History = entry;
     console.log(e.event_type, page.next_cursor, updated.id);
   }
   const models: Model[] = await client.models.list();
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
 // The generated Kino methods: argument and result types follow the contract.
 async function generated(client: KinlinkClient): Promise<void> {
   const kino: KinoApi = client.kino;
-  const movies: CursorPage<Movie> = await kino.movies.list({ limit: 10, sort: "title" });
+  const movies: Page<Movie> = await kino.movies.list({ limit: 10, sort: "title" });
   const more: boolean = movies.has_more;
   const next: string | undefined = movies.next_cursor;
   for (const movie of movies.results) {
@@ -103,8 +106,8 @@ async function generated(client: KinlinkClient): Promise<void> {
   const installKind: string | null = status.install_kind;
   // @ts-expect-error: install_kind is required, so never undefined, but it may be null
   const installed: string = status.install_kind;
-  const history: CursorPage<History> = await kino.historyApi.list({ limit: 5, event_type: "config_changed" });
-  for await (const entry of kino.historyApi.listAll({ limit: 5 })) {
+  const history: Page<History> = await kino.history.list({ limit: 5, event_type: "config_changed" });
+  for await (const entry of kino.history.listAll({ limit: 5 })) {
     const data: string | null = entry.data;
     console.log(data, history.results.length);
   }

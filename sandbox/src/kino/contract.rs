@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 
 #[path = "generated/operations.rs"]
 mod operations;
+/// One trait per tag, a method per operation: what `super::KinoSandbox` implements.
+#[path = "generated/routes.rs"]
+pub mod routes;
 
 pub use operations::{Operation, OPERATIONS};
 

@@ -10,8 +10,9 @@
 //! - an operation of the contract the sandbox does not serve answers 501 in the envelope, naming
 //!   the operation.
 //!
-//! The routes come from the contract (`contract.rs`, generated from `contracts/kino.json`); only
-//! the operations' behaviour is written here.
+//! The routes come from the contract (`contract.rs`, generated from `contracts/kino.json`): one
+//! generated trait per tag, implemented here by [`KinoSandbox`]; only the operations' behaviour is
+//! written by hand.
 
 pub mod conformance;
 pub mod contract;
@@ -35,28 +36,98 @@ use serde_json::json;
 use crate::faults;
 use crate::state::AppState;
 use crate::store::StoreError;
-use contract::{Operation, OPERATIONS};
+use contract::{routes, Operation, OPERATIONS};
 use settings::{ConfigResponse, ConfigUpdate};
 
 /// Largest request body, as axum's default that Kino keeps.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// The operations the sandbox serves, by method and path template of the contract; every other
-/// operation of the contract is routed too and answers 501 naming itself.
-fn implemented(op: &'static Operation) -> Option<MethodRouter<AppState>> {
-    Some(match (op.method, op.path) {
-        ("GET", "/api/v1/status") => get(status::get),
-        ("GET", "/api/v1/config") => get(get_config),
-        ("PUT", "/api/v1/config") => put(put_config),
-        ("GET", "/api/v1/history") => get(history::list),
-        _ => return resources::route(&resources::WEBHOOKS, op),
-    })
+/// The sandbox's Kino: the operations it serves, by tag (the traits are generated from the
+/// contract); every other operation is routed too and answers 501 naming itself.
+struct KinoSandbox;
+
+impl routes::SystemOperations<AppState> for KinoSandbox {
+    fn get_status(&self, _op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        Some(get(status::get))
+    }
 }
+
+impl routes::ConfigOperations<AppState> for KinoSandbox {
+    fn get_config(&self, _op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        Some(get(get_config))
+    }
+
+    fn update_config(&self, _op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        Some(put(put_config))
+    }
+}
+
+impl routes::HistoryOperations<AppState> for KinoSandbox {
+    fn list_history(&self, _op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        Some(get(history::list))
+    }
+}
+
+/// Webhooks are plain CRUD over one [`resources::Collection`]; `test_webhook` is not served.
+impl routes::WebhooksOperations<AppState> for KinoSandbox {
+    fn list_webhooks(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::WEBHOOKS, op)
+    }
+
+    fn create_webhook(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::WEBHOOKS, op)
+    }
+
+    fn update_webhook(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::WEBHOOKS, op)
+    }
+
+    fn delete_webhook(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::WEBHOOKS, op)
+    }
+}
+
+/// Tags of which the sandbox serves nothing yet: every operation answers 501.
+macro_rules! not_served {
+    ($($tag:ident),* $(,)?) => {
+        $(impl routes::$tag<AppState> for KinoSandbox {})*
+    };
+}
+
+not_served!(
+    AuthOperations,
+    BackupsOperations,
+    BlocklistOperations,
+    CastOperations,
+    DownloadsOperations,
+    FilesystemOperations,
+    HomeOperations,
+    ImagesOperations,
+    IndexersOperations,
+    IntegrationsOperations,
+    LibraryOperations,
+    ListsOperations,
+    LogsOperations,
+    MediaOperations,
+    MetadataOperations,
+    MoviesOperations,
+    PlaybackOperations,
+    PreferencesOperations,
+    QualityProfilesOperations,
+    ReleasesOperations,
+    ShowsOperations,
+    TasksOperations,
+    TmdbOperations,
+    VpnOperations,
+    WebsocketOperations,
+);
+
+impl routes::Operations<AppState> for KinoSandbox {}
 
 pub fn router(state: AppState) -> Router<AppState> {
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for op in OPERATIONS {
-        let handler = implemented(op).unwrap_or_else(|| {
+        let handler = routes::route(&KinoSandbox, op).unwrap_or_else(|| {
             let filter = MethodFilter::try_from(
                 Method::from_bytes(op.method.as_bytes())
                     .expect("contract methods are HTTP methods"),

@@ -1,200 +1,84 @@
-//! The Kino config singleton: stored fields, the partial-update body and secret masking.
+//! The Kino config singleton: the stored row, partial updates and secret masking (wire facts §7).
 //!
-//! One macro table generates the stored struct, its defaults (wire facts §14), the
-//! all-optional `ConfigUpdate` and the masking, so the ~70 fields are listed once.
+//! The row's fields, their types, first-run defaults (§14) and which of them are secrets come from
+//! the contract (`ConfigResponse` and `ConfigUpdate`, generated into `generated/stored.rs`); only the
+//! rules are written here.
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[path = "generated/stored.rs"]
+mod stored;
+
+pub use stored::{ConfigResponse, ConfigUpdate};
 
 /// What a secret field reads as once set.
 pub const MASK: &str = "***";
 
-/// Masking rules shared by `String` and nullable `Option<String>` secrets.
-trait Secret {
-    fn masked(&self) -> Self;
-    fn is_mask(&self) -> bool;
-}
+/// The stored config row: the response schema, starting from its defaults. The sandbox owns `id`,
+/// `api_key` and `data_path` and fills them in when it answers (see [`ConfigResponse::masked`]);
+/// the stored copies stay at their defaults, so the key is never written into the row.
+pub type KinoSettings = ConfigResponse;
 
-impl Secret for String {
-    fn masked(&self) -> Self {
-        if self.is_empty() {
-            String::new()
-        } else {
-            MASK.to_owned()
-        }
-    }
-    fn is_mask(&self) -> bool {
-        self == MASK
+/// Fields a config update never changes (§7: `rotate-api-key` changes the key).
+const OWNED: [&str; 3] = ["id", "api_key", "data_path"];
+
+fn to_map<T: Serialize>(value: &T) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => unreachable!("the stored schemas are objects of scalars"),
     }
 }
 
-impl Secret for Option<String> {
-    fn masked(&self) -> Self {
-        self.as_ref().map(Secret::masked)
-    }
-    fn is_mask(&self) -> bool {
-        self.as_deref() == Some(MASK)
-    }
+fn from_map<T: DeserializeOwned>(map: Map<String, Value>) -> T {
+    serde_json::from_value(Value::Object(map))
+        .expect("a map made from a stored schema decodes back into it")
 }
 
-/// `secret_or!(secret; a, b)` is `a`; `secret_or!(; a, b)` is `b` (no `a` is compiled,
-/// so it may use `Secret` on types that do not implement it).
-macro_rules! secret_or {
-    (secret; $secret:expr, $plain:expr) => {
-        $secret
-    };
-    (; $secret:expr, $plain:expr) => {
-        $plain
-    };
-}
-
-macro_rules! kino_settings {
-    ($( $([$kind:ident])? $field:ident : $ty:ty = $default:expr ),* $(,)?) => {
-        /// Stored Kino config fields (everything in ConfigResponse except `id`,
-        /// `api_key` and `data_path`, which the sandbox owns).
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(default)]
-        pub struct KinoSettings {
-            $(pub $field: $ty,)*
-        }
-
-        impl Default for KinoSettings {
-            fn default() -> Self {
-                KinoSettings { $($field: $default.into(),)* }
-            }
-        }
-
-        /// `PUT /api/v1/config` body: every field optional, `null` keeps the stored value.
-        /// Unknown keys (including `api_key`, `id`, `data_path`) are ignored, as in Kino.
-        #[derive(Debug, Default, Deserialize)]
-        pub struct ConfigUpdate {
-            $(#[serde(default)] pub $field: Option<$ty>,)*
-        }
-
-        impl KinoSettings {
-            /// Applies a partial update; a secret sent back as `"***"` means "unchanged".
-            pub fn apply(&mut self, update: ConfigUpdate) {
-                $(
-                    if let Some(value) = update.$field {
-                        if !secret_or!($($kind)?; Secret::is_mask(&value), false) {
-                            self.$field = value;
-                        }
-                    }
-                )*
-            }
-
-            /// A copy safe to send: secrets read `"***"` when set and `""` when empty.
-            pub fn masked(&self) -> KinoSettings {
-                KinoSettings {
-                    $($field: secret_or!($($kind)?; Secret::masked(&self.$field), self.$field.clone()),)*
-                }
-            }
-        }
-    };
-}
-
-kino_settings! {
-    listen_address: String = "0.0.0.0",
-    listen_port: i64 = 80,
-    base_url: String = "",
-    media_library_path: String = "",
-    download_path: String = "",
-    vpn_enabled: bool = false,
-    [secret] vpn_private_key: String = "",
-    vpn_address: Option<String> = None,
-    vpn_server_public_key: Option<String> = None,
-    vpn_server_endpoint: Option<String> = None,
-    vpn_dns: Option<String> = None,
-    vpn_port_forward_provider: String = "none",
-    [secret] vpn_port_forward_api_key: String = "",
-    vpn_killswitch_enabled: bool = true,
-    vpn_killswitch_check_url: String = "https://api.ipify.org",
-    [secret] tmdb_api_key: String = "",
-    [secret] opensubtitles_api_key: Option<String> = None,
-    opensubtitles_username: Option<String> = None,
-    [secret] opensubtitles_password: String = "",
-    max_concurrent_downloads: i64 = 3,
-    download_speed_limit: i64 = 0,
-    upload_speed_limit: i64 = 0,
-    seed_ratio_limit: f64 = 1.0,
-    seed_time_limit: i64 = 0,
-    low_disk_threshold_gb: i64 = 5,
-    transcoding_enabled: bool = true,
-    ffmpeg_path: String = "ffmpeg",
-    hw_acceleration: String = "none",
-    max_concurrent_transcodes: i64 = 2,
-    cast_receiver_app_id: Option<String> = None,
-    auto_cleanup_enabled: bool = true,
-    auto_cleanup_movie_delay: i64 = 72,
-    auto_cleanup_episode_delay: i64 = 72,
-    auto_upgrade_enabled: bool = true,
-    auto_search_interval: i64 = 15,
-    stall_timeout: i64 = 30,
-    dead_timeout: i64 = 60,
-    use_hardlinks: bool = true,
-    movie_naming_format: String = "{title} ({year}) [{quality}]",
-    episode_naming_format: String = "{show} - S{season:00}E{episode:00} - {title} [{quality}]",
-    multi_episode_naming_format: String =
-        "{show} - S{season:00}E{episode:00}E{episode_end:00} - {title} [{quality}]",
-    season_folder_format: String = "Season {season:00}",
-    trakt_client_id: String = "",
-    [secret] trakt_client_secret: String = "",
-    trakt_scrobble: bool = true,
-    trakt_sync_watched: bool = true,
-    trakt_sync_ratings: bool = true,
-    trakt_sync_watchlist: bool = true,
-    trakt_sync_collection: bool = true,
-    trakt_resume_sync_enabled: bool = true,
-    trakt_recommendations_enabled: bool = true,
-    [secret] mdblist_api_key: String = "",
-    list_bulk_growth_threshold: i64 = 20,
-    intro_detect_enabled: bool = true,
-    credits_detect_enabled: bool = true,
-    auto_skip_intros: String = "smart",
-    auto_skip_credits: bool = false,
-    intro_min_length_s: i64 = 15,
-    intro_analysis_limit_s: i64 = 600,
-    credits_analysis_limit_s: i64 = 450,
-    intro_match_score_threshold: f64 = 10.0,
-    max_concurrent_intro_analyses: i64 = 2,
-    mdns_enabled: bool = true,
-    mdns_hostname: String = "kino",
-    mdns_service_name: String = "Kino",
-    backup_enabled: bool = true,
-    backup_schedule: String = "daily",
-    backup_time: String = "03:00",
-    // Kino derives this from the data path on first run; see `KinoSettings::first_run`.
-    backup_location_path: String = "",
-    backup_retention_count: i64 = 7,
-}
-
-impl KinoSettings {
-    /// Defaults for a fresh data dir.
+impl ConfigResponse {
+    /// Defaults for a fresh data dir: the contract's, with the backups under the data path (§14).
     pub fn first_run(data_path: &str) -> KinoSettings {
         KinoSettings {
             backup_location_path: format!("{}/backups", data_path.trim_end_matches('/')),
             ..KinoSettings::default()
         }
     }
-}
 
-/// `GET`/`PUT /api/v1/config` response body.
-#[derive(Debug, Serialize)]
-pub struct ConfigResponse {
-    pub id: i64,
-    pub api_key: String,
-    pub data_path: String,
-    #[serde(flatten)]
-    pub settings: KinoSettings,
-}
+    /// Applies a partial update (§7): an omitted or `null` field keeps the stored value, a secret
+    /// sent back as `"***"` means "unchanged", and the owned fields cannot be changed here. The
+    /// update decoded as a `ConfigUpdate`, so every value already has the stored field's type.
+    pub fn apply(&mut self, update: ConfigUpdate) {
+        let mut row = to_map(self);
+        for (field, value) in to_map(&update) {
+            let secret_unchanged = Self::SECRETS.contains(&field.as_str()) && value == MASK;
+            if value.is_null() || secret_unchanged || OWNED.contains(&field.as_str()) {
+                continue;
+            }
+            if let Some(slot) = row.get_mut(&field) {
+                *slot = value;
+            }
+        }
+        *self = from_map(row);
+    }
 
-impl ConfigResponse {
+    /// The row as the API answers it: secrets read `"***"` when set and `""` when empty (`null`
+    /// stays `null`), the key always reads as set, and the sandbox's id and data path are filled in.
     pub fn masked(settings: &KinoSettings, data_path: &str) -> ConfigResponse {
+        let mut row = to_map(settings);
+        for field in Self::SECRETS {
+            if let Some(Value::String(text)) = row.get_mut(*field) {
+                if !text.is_empty() {
+                    *text = MASK.to_owned();
+                }
+            }
+        }
         ConfigResponse {
             id: 1,
             // The key is always set, so it always reads as the mask.
             api_key: MASK.to_owned(),
             data_path: data_path.to_owned(),
-            settings: settings.masked(),
+            ..from_map(row)
         }
     }
 }
@@ -202,6 +86,17 @@ impl ConfigResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_are_the_first_run_values() {
+        let s = KinoSettings::first_run("/data/");
+        assert_eq!(s.listen_port, 80);
+        assert_eq!(s.seed_ratio_limit, 1.0);
+        assert_eq!(s.vpn_killswitch_check_url, "https://api.ipify.org");
+        assert_eq!(s.backup_location_path, "/data/backups");
+        assert!(ConfigResponse::SECRETS.contains(&"tmdb_api_key"));
+        assert!(!ConfigResponse::SECRETS.contains(&"trakt_client_id"));
+    }
 
     #[test]
     fn update_keeps_omitted_null_and_masked_secrets() {
@@ -225,12 +120,16 @@ mod tests {
             opensubtitles_api_key: Some("o".into()),
             ..KinoSettings::default()
         };
-        let m = s.masked();
+        let m = ConfigResponse::masked(&s, "/d");
         assert_eq!(m.mdblist_api_key, MASK);
         assert_eq!(m.tmdb_api_key, "");
         assert_eq!(m.opensubtitles_api_key.as_deref(), Some(MASK));
         assert_eq!(m.trakt_client_id, "");
-        let json = serde_json::to_value(ConfigResponse::masked(&s, "/d")).unwrap();
+        assert_eq!(
+            (m.id, m.api_key.as_str(), m.data_path.as_str()),
+            (1, MASK, "/d")
+        );
+        let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["seed_ratio_limit"].to_string(), "1.0");
         assert_eq!(json["opensubtitles_username"], serde_json::Value::Null);
     }

@@ -15,8 +15,7 @@ pub struct StatusResponse {
     setup_required: bool,
     warnings: Vec<Warning>,
     install_kind: &'static str,
-    /// Not in Kino (its docs promise uptime, the server never sends it); the sandbox does.
-    uptime_seconds: u64,
+    // No uptime: Kino's documentation promises one, the server never sends it (facts §8).
 }
 
 #[derive(Debug, Serialize)]
@@ -29,14 +28,11 @@ struct Warning {
 /// Served from the in-memory settings: the public, unauthenticated route never touches the
 /// database.
 pub async fn get(State(state): State<AppState>) -> Json<StatusResponse> {
-    Json(StatusResponse::from_settings(
-        &state.store().settings(),
-        state.uptime_seconds(),
-    ))
+    Json(StatusResponse::from_settings(&state.store().settings()))
 }
 
 impl StatusResponse {
-    fn from_settings(s: &KinoSettings, uptime_seconds: u64) -> StatusResponse {
+    fn from_settings(s: &KinoSettings) -> StatusResponse {
         let blank = |v: &str| v.trim().is_empty();
         let tmdb_missing = blank(&s.tmdb_api_key);
         let first_time_setup =
@@ -94,7 +90,6 @@ impl StatusResponse {
             setup_required,
             warnings,
             install_kind: "sandbox",
-            uptime_seconds,
         }
     }
 }

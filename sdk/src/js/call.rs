@@ -91,23 +91,6 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    /// A request of the hand-written bindings: a fixed path, a query and a body built in Rust.
-    pub(super) fn new(
-        method: Method,
-        path: &str,
-        query: Map<String, Value>,
-        body: Option<Box<RawValue>>,
-    ) -> Prepared {
-        Prepared {
-            method,
-            path: path.to_owned(),
-            query,
-            body,
-            json_statuses: None,
-            accept: None,
-        }
-    }
-
     /// Reads a `KinlinkRequest`: its strings as they are, its other members through their
     /// `JSON.stringify` text (so `undefined` members drop out, as JS callers expect, and one JSON decoder
     /// serves every operation).

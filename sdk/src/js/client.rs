@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::error::to_js_error;
 #[cfg(feature = "kino")]
-use super::kino::{create_kino_api, JsKino};
+use super::kino::create_kino_api;
 #[cfg(feature = "openai")]
 use super::openai::{JsAgents, JsChat, JsModels};
 use crate::{ApiError, Client, Credentials, ErrorKind, RequestOptions, RetryPolicy};
@@ -177,15 +177,14 @@ impl JsClient {
         self.inner.base_url().to_owned()
     }
 
-    /// Kino's API: a handle per tag of the contract (generated JS over the generic calls in `call.rs`),
-    /// plus the methods it had before the contract (`KinoLegacyApi`).
+    /// Kino's API: a handle per tag of the contract (generated JS over the generic calls in `call.rs`).
     #[cfg(feature = "kino")]
     #[wasm_bindgen(getter, unchecked_return_type = "KinoApi")]
     pub fn kino(&self) -> JsValue {
         let client = JsClient {
             inner: self.inner.clone(),
         };
-        create_kino_api(client, JsKino::new(self.inner.clone()))
+        create_kino_api(client)
     }
 
     /// OpenAI-compatible chat completions.

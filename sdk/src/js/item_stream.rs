@@ -138,7 +138,7 @@ impl ItemReader {
 
 #[wasm_bindgen(typescript_custom_section)]
 const ITEM_STREAM_TS: &str = r#"
-/** What list walkers such as `kino.historyAll()` return: an async iterable of typed items. */
+/** What list walkers such as `kino.history.listAll()` return: an async iterable of typed items. */
 export interface AsyncItemStream<T> extends AsyncIterable<T> {
   next(): Promise<IteratorResult<T, undefined>>;
   return(): Promise<IteratorResult<T, undefined>>;

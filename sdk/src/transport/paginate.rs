@@ -17,7 +17,6 @@ pub const MAX_LIMIT: u32 = 100;
 
 /// One page of a cursor-paginated list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(all(target_arch = "wasm32", feature = "js"), derive(tsify::Tsify))]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Page<T> {
     /// The items of this page.

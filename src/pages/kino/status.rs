@@ -1,6 +1,7 @@
-//! Kino's status: version, uptime and what needs attention, plus a check that the key still works.
+//! Kino's status: version, state and what needs attention, plus a check that the key still works.
+//! (Kino's `/status` reports no uptime, so neither does this page.)
 
-use kinlink::kino::{ServerState, Status};
+use kinlink::kino::{ServerStatus, StatusResponse};
 use kinlink::ApiError;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,23 +9,12 @@ use leptos_router::components::A;
 use crate::components::error_banner::ErrorBanner;
 use crate::state::Connection;
 
-/// `3725` → `1 h 2 min`.
-fn format_uptime(seconds: u64) -> String {
-    let (days, hours, minutes) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => format!("{seconds} s"),
-        (0, 0, m) => format!("{m} min"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (d, h, _) => format!("{d} d {h} h"),
-    }
-}
-
-fn state_label(state: &ServerState) -> (&'static str, &'static str) {
+fn state_label(state: &ServerStatus) -> (&'static str, &'static str) {
     match state {
-        ServerState::Ok => ("Healthy", "pill ok"),
-        ServerState::Degraded => ("Degraded", "pill warn"),
-        ServerState::SetupRequired => ("Setup required", "pill warn"),
-        ServerState::Unknown => ("Unknown state", "pill"),
+        ServerStatus::Ok => ("Healthy", "pill ok"),
+        ServerStatus::Degraded => ("Degraded", "pill warn"),
+        ServerStatus::SetupRequired => ("Setup required", "pill warn"),
+        ServerStatus::Unknown(_) => ("Unknown state", "pill"),
     }
 }
 
@@ -35,8 +25,11 @@ pub fn StatusPage() -> impl IntoView {
         let client = connection.client();
         async move {
             let client = client?;
-            let (status, config) =
-                futures_util::future::join(client.kino().status(), client.kino().config()).await;
+            let (status, config) = futures_util::future::join(
+                client.kino().system().get_status(),
+                client.kino().config().get(),
+            )
+            .await;
             Some((status, config.map(|_| ())))
         }
     });
@@ -62,20 +55,15 @@ pub fn StatusPage() -> impl IntoView {
     }
 }
 
-fn status_view(status: Result<Status, ApiError>) -> AnyView {
+fn status_view(status: Result<StatusResponse, ApiError>) -> AnyView {
     match status {
         Err(error) => view! { <ErrorBanner error/> }.into_any(),
         Ok(status) => {
             let (label, class) = state_label(&status.status);
-            let uptime = status
-                .uptime_seconds
-                .map(format_uptime)
-                .unwrap_or_else(|| "not reported".to_owned());
             view! {
                 <dl class="facts">
                     <dt>"Version"</dt><dd data-testid="version">{status.version.clone()}</dd>
-                    <dt>"Uptime"</dt><dd data-testid="uptime">{uptime}</dd>
-                    <dt>"State"</dt><dd><span class=class>{label}</span></dd>
+                    <dt>"State"</dt><dd><span class=class data-testid="state">{label}</span></dd>
                     <dt>"Installed as"</dt><dd>{status.install_kind.clone().unwrap_or_else(|| "unknown".to_owned())}</dd>
                 </dl>
                 <Show when={let empty = status.warnings.is_empty(); move || !empty}>
@@ -91,17 +79,5 @@ fn status_view(status: Result<Status, ApiError>) -> AnyView {
                 </ul>
             }.into_any()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_uptime;
-
-    #[test]
-    fn uptime_is_human() {
-        assert_eq!(format_uptime(42), "42 s");
-        assert_eq!(format_uptime(3725), "1 h 2 min");
-        assert_eq!(format_uptime(90_000), "1 d 1 h");
     }
 }

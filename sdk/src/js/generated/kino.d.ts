@@ -702,7 +702,7 @@ export interface ConfigResponse {
 export type ConfigScope = "all" | "metadata" | "paths" | "quality" | "download" | "vpn" | "notifications" | "playback" | (string & {});
 
 /** Schema `ConfigUpdate`. */
-export interface ConfigUpdateRequest {
+export interface ConfigUpdate {
   auto_cleanup_enabled?: boolean | null;
   auto_cleanup_episode_delay?: number | null;
   auto_cleanup_movie_delay?: number | null;
@@ -1587,7 +1587,7 @@ export interface NextEpisode {
 }
 
 /** Schema `Page`, generic in T. */
-export interface CursorPage<T> {
+export interface Page<T> {
   has_more: boolean;
   next_cursor?: string;
   results: T[];
@@ -2097,11 +2097,11 @@ export interface StatusResponse {
   setup_required: boolean;
   status: ServerStatus;
   version: string;
-  warnings: StatusWarningItem[];
+  warnings: StatusWarning[];
 }
 
 /** Schema `StatusWarning`. */
-export interface StatusWarningItem {
+export interface StatusWarning {
   message: string;
   route?: string | null;
 }
@@ -2912,7 +2912,7 @@ export interface KinoBlocklistApi {
   /** `DELETE /api/v1/blocklist/{id}` (`delete_blocklist`). */
   delete(id: number, options?: CallOptions): Promise<void>;
   /** `GET /api/v1/blocklist` (`list_blocklist`). */
-  list(query?: BlocklistListQuery, options?: CallOptions): Promise<CursorPage<Blocklist>>;
+  list(query?: BlocklistListQuery, options?: CallOptions): Promise<Page<Blocklist>>;
   /** Every item of `GET /api/v1/blocklist`, fetched page by page as the loop reads (`query.limit` per page). */
   listAll(query?: BlocklistListQuery, options?: CallOptions): AsyncItemStream<Blocklist>;
   /** `GET /api/v1/blocklist/movie/{movie_id}` (`get_movie_blocklist`). */
@@ -2948,7 +2948,7 @@ export interface KinoConfigApi {
   /** `POST /api/v1/config/rotate-api-key` (`rotate_api_key`). */
   rotateApiKey(options?: CallOptions): Promise<ConfigResponse>;
   /** `PUT /api/v1/config` (`update_config`). */
-  update(body: ConfigUpdateRequest, options?: CallOptions): Promise<ConfigResponse>;
+  update(body: ConfigUpdate, options?: CallOptions): Promise<ConfigResponse>;
 }
 
 /** The operations tagged `downloads`. */
@@ -2956,7 +2956,7 @@ export interface KinoDownloadsApi {
   /** `DELETE /api/v1/downloads/{id}` (`cancel_download`). */
   cancel(id: number, options?: CallOptions): Promise<void>;
   /** `GET /api/v1/downloads` (`list_downloads`). */
-  list(query?: DownloadsListQuery, options?: CallOptions): Promise<CursorPage<DownloadWithContent>>;
+  list(query?: DownloadsListQuery, options?: CallOptions): Promise<Page<DownloadWithContent>>;
   /** Every item of `GET /api/v1/downloads`, fetched page by page as the loop reads (`query.limit` per page). */
   listAll(query?: DownloadsListQuery, options?: CallOptions): AsyncItemStream<DownloadWithContent>;
   /** `GET /api/v1/downloads/{id}` (`get_download`). */
@@ -2998,7 +2998,7 @@ export interface KinoFilesystemApi {
 /** The operations tagged `history`. */
 export interface KinoHistoryApi {
   /** `GET /api/v1/history` (`list_history`). */
-  list(query?: HistoryListQuery, options?: CallOptions): Promise<CursorPage<History>>;
+  list(query?: HistoryListQuery, options?: CallOptions): Promise<Page<History>>;
   /** Every item of `GET /api/v1/history`, fetched page by page as the loop reads (`query.limit` per page). */
   listAll(query?: HistoryListQuery, options?: CallOptions): AsyncItemStream<History>;
 }
@@ -3112,7 +3112,7 @@ export interface KinoMediaApi {
   /** `DELETE /api/v1/media/{id}` (`delete_media`). */
   delete(id: number, options?: CallOptions): Promise<void>;
   /** `GET /api/v1/media` (`list_media`). */
-  list(query?: MediaListQuery, options?: CallOptions): Promise<CursorPage<Media>>;
+  list(query?: MediaListQuery, options?: CallOptions): Promise<Page<Media>>;
   /** Every item of `GET /api/v1/media`, fetched page by page as the loop reads (`query.limit` per page). */
   listAll(query?: MediaListQuery, options?: CallOptions): AsyncItemStream<Media>;
   /** `GET /api/v1/media/{id}` (`get_media`). */
@@ -3136,7 +3136,7 @@ export interface KinoMoviesApi {
   /** `DELETE /api/v1/movies/{id}/watched` (`unmark_movie_watched`). */
   unmarkWatched(id: number, options?: CallOptions): Promise<void>;
   /** `GET /api/v1/movies` (`list_movies`). */
-  list(query?: MoviesListQuery, options?: CallOptions): Promise<CursorPage<Movie>>;
+  list(query?: MoviesListQuery, options?: CallOptions): Promise<Page<Movie>>;
   /** Every item of `GET /api/v1/movies`, fetched page by page as the loop reads (`query.limit` per page). */
   listAll(query?: MoviesListQuery, options?: CallOptions): AsyncItemStream<Movie>;
   /** `GET /api/v1/movies/{id}` (`get_movie`). */
@@ -3240,7 +3240,7 @@ export interface KinoShowsApi {
   /** `DELETE /api/v1/shows/{id}` (`delete_show`). */
   delete(id: number, options?: CallOptions): Promise<void>;
   /** `GET /api/v1/shows` (`list_shows`). */
-  list(query?: ShowsListQuery, options?: CallOptions): Promise<CursorPage<ShowListItem>>;
+  list(query?: ShowsListQuery, options?: CallOptions): Promise<Page<ShowListItem>>;
   /** Every item of `GET /api/v1/shows`, fetched page by page as the loop reads (`query.limit` per page). */
   listAll(query?: ShowsListQuery, options?: CallOptions): AsyncItemStream<ShowListItem>;
   /** `GET /api/v1/shows/by-tmdb/{tmdb_id}/seasons/{season_number}/episodes` (`show_season_episodes_by_tmdb`). */
@@ -3350,7 +3350,7 @@ export interface KinoWebsocketApi {
 }
 
 /** Kino's API: a handle per tag of the contract. */
-export interface KinoApi extends Pick<KinoLegacyApi, "config" | "history" | "historyAll" | "status" | "updateConfig"> {
+export interface KinoApi {
   /** The operations tagged `auth`. */
   readonly auth: KinoAuthApi;
   /** The operations tagged `backups`. */
@@ -3360,13 +3360,13 @@ export interface KinoApi extends Pick<KinoLegacyApi, "config" | "history" | "his
   /** The operations tagged `cast`. */
   readonly cast: KinoCastApi;
   /** The operations tagged `config`. */
-  readonly configApi: KinoConfigApi;
+  readonly config: KinoConfigApi;
   /** The operations tagged `downloads`. */
   readonly downloads: KinoDownloadsApi;
   /** The operations tagged `filesystem`. */
   readonly filesystem: KinoFilesystemApi;
   /** The operations tagged `history`. */
-  readonly historyApi: KinoHistoryApi;
+  readonly history: KinoHistoryApi;
   /** The operations tagged `home`. */
   readonly home: KinoHomeApi;
   /** The operations tagged `images`. */

@@ -974,14 +974,12 @@ function parseOrNull(text) {
   return text === null ? null : JSON.parse(text);
 }
 
-// The API's entry point: a handle per tag, plus the methods it keeps from before the contract.
+// The API's entry point: a handle per tag.
 class KinoApi {
   #client;
-  #handWritten;
 
-  constructor(client, handWritten) {
+  constructor(client) {
     this.#client = client;
-    this.#handWritten = handWritten;
   }
 
   get auth() {
@@ -1000,7 +998,7 @@ class KinoApi {
     return new KinoCastApi(this.#client);
   }
 
-  get configApi() {
+  get config() {
     return new KinoConfigApi(this.#client);
   }
 
@@ -1012,7 +1010,7 @@ class KinoApi {
     return new KinoFilesystemApi(this.#client);
   }
 
-  get historyApi() {
+  get history() {
     return new KinoHistoryApi(this.#client);
   }
 
@@ -1099,29 +1097,9 @@ class KinoApi {
   get websocket() {
     return new KinoWebsocketApi(this.#client);
   }
-
-  config(...args) {
-    return this.configApi.get(...args);
-  }
-
-  history(...args) {
-    return this.historyApi.list(...args);
-  }
-
-  historyAll(...args) {
-    return this.historyApi.listAll(...args);
-  }
-
-  status(...args) {
-    return this.system.getStatus(...args);
-  }
-
-  updateConfig(...args) {
-    return this.#handWritten.updateConfig(...args);
-  }
 }
 
 // What the wasm `KinlinkClient` calls to build its API getter.
-export function createKinoApi(client, handWritten) {
-  return new KinoApi(client, handWritten);
+export function createKinoApi(client) {
+  return new KinoApi(client);
 }

@@ -58,7 +58,7 @@ impl<'c> ConfigApi<'c> {
     }
 
     /// `PUT /api/v1/config` (`update_config`).
-    pub async fn update(&self, body: &ConfigUpdateRequest) -> Result<ConfigResponse, ApiError> {
+    pub async fn update(&self, body: &ConfigUpdate) -> Result<ConfigResponse, ApiError> {
         self.client
             .transport()
             .json(

@@ -98,7 +98,7 @@ impl<'c> super::Kino<'c> {
     }
 
     /// The operations tagged `config`.
-    pub fn config_api(&self) -> ConfigApi<'c> {
+    pub fn config(&self) -> ConfigApi<'c> {
         ConfigApi::new(self.client, self.options.clone())
     }
 
@@ -113,7 +113,7 @@ impl<'c> super::Kino<'c> {
     }
 
     /// The operations tagged `history`.
-    pub fn history_api(&self) -> HistoryApi<'c> {
+    pub fn history(&self) -> HistoryApi<'c> {
         HistoryApi::new(self.client, self.options.clone())
     }
 

@@ -173,8 +173,8 @@ pub const SCHEMAS: &[SchemaInfo] = &[
     },
     SchemaInfo {
         name: "ConfigUpdate",
-        rust_type: "ConfigUpdateRequest",
-        round_trip: round_trip::<ConfigUpdateRequest>,
+        rust_type: "ConfigUpdate",
+        round_trip: round_trip::<ConfigUpdate>,
     },
     SchemaInfo {
         name: "ContentStatus",
@@ -798,8 +798,8 @@ pub const SCHEMAS: &[SchemaInfo] = &[
     },
     SchemaInfo {
         name: "StatusWarning",
-        rust_type: "StatusWarningItem",
-        round_trip: round_trip::<StatusWarningItem>,
+        rust_type: "StatusWarning",
+        round_trip: round_trip::<StatusWarning>,
     },
     SchemaInfo {
         name: "StoragePanel",

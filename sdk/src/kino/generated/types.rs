@@ -1731,7 +1731,7 @@ impl std::fmt::Display for ConfigScope {
 
 /// Schema `ConfigUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
-pub struct ConfigUpdateRequest {
+pub struct ConfigUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_cleanup_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5123,12 +5123,12 @@ pub struct StatusResponse {
     pub setup_required: bool,
     pub status: ServerStatus,
     pub version: String,
-    pub warnings: Vec<StatusWarningItem>,
+    pub warnings: Vec<StatusWarning>,
 }
 
 /// Schema `StatusWarning`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StatusWarningItem {
+pub struct StatusWarning {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
