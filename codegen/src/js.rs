@@ -65,7 +65,9 @@ enum Body<'a> {
         schema: &'a Value,
         required: bool,
     },
-    /// A body the transport cannot send (multipart forms): the call fails before sending.
+    /// A `multipart/form-data` body: the method takes the form's parts.
+    Form,
+    /// A body of another media type, which the transport cannot send: the call fails before sending.
     Unsendable {
         media_type: String,
     },
@@ -363,6 +365,8 @@ fn plan<'a>(key: &'a str, op: &'a Value, conventions: &'a Value) -> Result<Plan<
                     schema: &entry["schema"],
                     required: body["required"].as_bool().unwrap_or(false),
                 }
+            } else if media_type == crate::rust::FORM_MEDIA_TYPE {
+                Body::Form
             } else {
                 Body::Unsendable {
                     media_type: media_type.clone(),
@@ -533,6 +537,13 @@ fn request_object(plan: &Plan) -> String {
     }
     match &plan.body {
         Some(Body::Json { .. }) => fields.push("body".to_owned()),
+        Some(Body::Form) => {
+            fields.push(format!(
+                "bodyType: {}",
+                json_string(crate::rust::FORM_MEDIA_TYPE)
+            ));
+            fields.push("form: body".to_owned());
+        }
         Some(Body::Unsendable { media_type }) => {
             fields.push(format!("bodyType: {}", json_string(media_type)))
         }
@@ -703,6 +714,7 @@ fn handle_interface(types: &Types, class: &str, tag: &str, plans: &[&Plan]) -> R
                 let optional = if *required { "" } else { "?" };
                 params.push(format!("body{optional}: {ts}"));
             }
+            Some(Body::Form) => params.push("body: readonly FormPart[]".to_owned()),
             Some(Body::Unsendable { media_type }) => {
                 let _ = write!(
                     notes,

@@ -110,6 +110,9 @@ enum Response {
     WebSocket,
 }
 
+/// The one non-JSON request body the transport encodes.
+pub(crate) const FORM_MEDIA_TYPE: &str = "multipart/form-data";
+
 #[derive(Debug, Clone)]
 enum Body {
     Json {
@@ -117,7 +120,9 @@ enum Body {
         required: bool,
         media_type: String,
     },
-    /// A body the transport cannot send (multipart forms): the method fails before sending.
+    /// A `multipart/form-data` body: the method takes a [`Multipart`] form the caller builds.
+    Form,
+    /// A body of another media type, which the transport cannot send: the method fails before sending.
     Unsendable { media_type: String },
 }
 
@@ -880,6 +885,8 @@ impl Gen<'_> {
                         required: body["required"].as_bool().unwrap_or(false),
                         media_type: media_type.clone(),
                     })
+                } else if media_type == FORM_MEDIA_TYPE {
+                    Some(Body::Form)
                 } else {
                     Some(Body::Unsendable {
                         media_type: media_type.clone(),
@@ -1032,7 +1039,7 @@ impl Gen<'_> {
              #[allow(unused_imports)]\n\
              use crate::transport::request_parts::{{path_segment, websocket_url, BytesResponse, Query}};\n\
              #[allow(unused_imports)]\n\
-             use crate::transport::{{paginate, ApiError, BoxStream, ErrorKind, Method, Page, RequestOptions}};\n\
+             use crate::transport::{{paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestOptions}};\n\
              use crate::Client;\n\n\
              /// The operations tagged `{tag}` in the contract.\n\
              #[derive(Debug, Clone)]\n\
@@ -1069,6 +1076,7 @@ impl Gen<'_> {
                 required: false,
                 ..
             }) => args.push(format!("body: Option<&{ty}>")),
+            Some(Body::Form) => args.push("form: &Multipart".to_owned()),
             Some(Body::Unsendable { .. }) => args.push("_body: &[u8]".to_owned()),
             None => {}
         }
@@ -1117,11 +1125,20 @@ impl Gen<'_> {
             Some(Body::Json {
                 required: false, ..
             }) => "body".to_owned(),
+            Some(Body::Form) => "Some(form.encode()?)".to_owned(),
             _ => "None::<&()>".to_owned(),
         };
+        // A form is encoded here, so it takes the transport's calls for an encoded body.
+        let form = matches!(plan.body, Some(Body::Form));
         let call = |name: &str, extra: &str| {
+            let (name, tail) = match (form, name) {
+                (true, "empty") => ("read_body", ".map(drop)"),
+                (true, "json") => ("json_with", ""),
+                (true, "bytes") => ("bytes_with", ""),
+                _ => (name, ""),
+            };
             format!(
-                "self.client.transport().{name}(Method::{verb}, {path_expr}, {query_expr}, {body_expr}, {extra}&self.options).await"
+                "self.client.transport().{name}(Method::{verb}, {path_expr}, {query_expr}, {body_expr}, {extra}&self.options).await{tail}"
             )
         };
         if let Some(Body::Unsendable { media_type }) = &plan.body {
@@ -1326,6 +1343,7 @@ fn operations_table(plans: &[Plan]) -> String {
             Some(Body::Json { media_type, .. }) | Some(Body::Unsendable { media_type }) => {
                 format!("Some({})", rust_string(media_type))
             }
+            Some(Body::Form) => format!("Some({})", rust_string(FORM_MEDIA_TYPE)),
             None => "None".into(),
         };
         let option = |v: Option<String>| {

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_init.sql"),
     include_str!("../migrations/002_history.sql"),
     include_str!("../migrations/003_records.sql"),
+    include_str!("../migrations/004_record_ids.sql"),
 ];
 
 /// How long a connection waits for a lock held by another before failing.
@@ -260,7 +261,7 @@ where
         blocking(move || read_record(&lock(&inner.reader), name, id)).await
     }
 
-    /// Stores the document `make` builds for the next id.
+    /// Stores the document `make` builds for the collection's next id (never one it gave before).
     pub async fn insert(
         &self,
         make: impl FnOnce(i64) -> T + Send + 'static,
@@ -270,7 +271,8 @@ where
             let mut conn = lock(&inner.writer);
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let id: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE collection = ?1",
+                "INSERT INTO record_ids (collection, last_id) VALUES (?1, 1) \
+                 ON CONFLICT (collection) DO UPDATE SET last_id = last_id + 1 RETURNING last_id",
                 params![name],
                 |row| row.get(0),
             )?;

@@ -151,6 +151,17 @@ async fn webhooks_are_created_listed_updated_and_deleted_as_kino_does() {
     let again = sandbox(&dir);
     let (_, body) = call(&again, "GET", "/api/v1/webhooks", None).await;
     assert_eq!(json(&body), json!([updated]));
+
+    // The deleted newest id is not given out again, not even after a restart.
+    let (status, body) = call(
+        &again,
+        "POST",
+        "/api/v1/webhooks",
+        Some(json!({"name": "three", "url": "http://c"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(json(&body)["id"], 3);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use kinlink::kino::generated::{
     AppEvent, CreateMovie, DownloadState, HealthStatus, HistoryListQuery, PlayKind,
     PlaybackPrepareQuery, ResponseInfo, SchemaInfo, OPERATIONS, SCHEMAS,
 };
-use kinlink::transport::Method;
+use kinlink::transport::{Method, Multipart};
 use kinlink::{Client, Credentials, ErrorKind};
 use serde_json::{json, Map, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -711,6 +711,9 @@ fn respond(method: &str, target: &str) -> (u16, &'static str, Vec<u8>) {
         }
         ("GET", "/api/v1/backups/3/download") => (200, "application/gzip", vec![0x1f, 0x8b, 8, 0]),
         ("GET", "/api/v1/play/movie/5/prepare?target=web") => (202, json, Vec::new()),
+        ("POST", "/api/v1/backups/restore-upload") => {
+            (200, json, br#"{"ok":true,"message":"restored"}"#.to_vec())
+        }
         _ => (
             500,
             "text/plain",
@@ -782,8 +785,21 @@ async fn generated_methods_send_what_the_contract_says() {
         kino.websocket().url(),
         format!("{}/api/v1/ws", url.replacen("http://", "ws://", 1))
     );
-    let upload = kino.backups().restore_upload(b"archive").await.unwrap_err();
-    assert_eq!(upload.kind, ErrorKind::InvalidArgument);
+    let form = Multipart::new().text("note", "from the SDK").file(
+        "file",
+        "kino.tar.gz",
+        "application/gzip",
+        b"\x1f\x8b archive".to_vec(),
+    );
+    let restored = kino.backups().restore_upload(&form).await.unwrap();
+    assert_eq!((restored.ok, restored.message.as_str()), (true, "restored"));
+    let forged = Multipart::new().text("a\r\nX-Injected: 1", "v");
+    let refused = kino.backups().restore_upload(&forged).await.unwrap_err();
+    assert_eq!(
+        refused.kind,
+        ErrorKind::InvalidArgument,
+        "refused before sending"
+    );
 
     let seen = seen.lock().unwrap().clone();
     let lines: Vec<String> = seen
@@ -801,8 +817,42 @@ async fn generated_methods_send_what_the_contract_says() {
             "GET /api/v1/history?cursor=eyJpZCI6NSwic29ydF92YWx1ZSI6bnVsbH0&event_types=config_changed%2Cwebhook_changed&limit=2",
             "GET /api/v1/backups/3/download",
             "GET /api/v1/play/movie/5/prepare?target=web",
+            "POST /api/v1/backups/restore-upload",
         ],
-        "the upload and the WebSocket URL send nothing"
+        "the WebSocket URL and the refused form send nothing"
+    );
+    // The form as a multipart parser reads it: one boundary from the header frames every part.
+    let upload = &seen[8];
+    let content_type = upload
+        .headers
+        .iter()
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("a multipart content type with its boundary");
+    let body = upload.body.clone();
+    let delimiter = format!("--{boundary}");
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let parts: Vec<&str> = text.split(&delimiter).collect();
+    assert_eq!(
+        parts.len(),
+        4,
+        "preamble, two parts, the closing --: {text:?}"
+    );
+    assert_eq!(parts[0], "");
+    assert_eq!(parts[3], "--\r\n");
+    assert_eq!(
+        parts[1],
+        "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nfrom the SDK\r\n"
+    );
+    assert!(parts[2].starts_with(
+        "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kino.tar.gz\"\r\nContent-Type: application/gzip\r\n\r\n"
+    ));
+    assert!(
+        body.windows(10).any(|w| w == b"\x1f\x8b archive"),
+        "the bytes as given"
     );
     let create = &seen[2];
     assert_eq!(

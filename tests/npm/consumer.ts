@@ -4,7 +4,7 @@ import {
   type ChatCompletion, type ChatCompletionChunk, type ChatCompletionStream, type Model,
   type KinoApi, type Movie, type Page, type History, type ContentStatus, type StatusResponse,
   type ServerStatus, type ConfigResponse, type ConfigUpdate,
-  type PlayPrepareReply, type BytesResponse, type CreateMovie,
+  type PlayPrepareReply, type BytesResponse, type CreateMovie, type FormPart, type RestoreReply,
 } from "kinlink";
 
 async function main(): Promise<void> {
@@ -115,6 +115,11 @@ async function generated(client: KinlinkClient): Promise<void> {
   const poster: BytesResponse = await kino.images.get("movie", created.id, "poster");
   const bytes: Uint8Array = poster.body;
   const socket: string = kino.websocket.url();
+  const parts: FormPart[] = [{ name: "file", data: new Uint8Array([1]), filename: "b.tar.gz", contentType: "application/gzip" }];
+  const restored: RestoreReply = await kino.backups.restoreUpload(parts);
+  // @ts-expect-error: a form is a list of parts, not raw bytes
+  await kino.backups.restoreUpload(new Uint8Array([1]));
+  console.log(restored.ok);
   console.log(removed, installKind, installed, prepared, bytes, socket);
 }
 

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { startSandbox } from '../support/sandbox.mjs';
 
@@ -84,7 +85,8 @@ test('breaking out of a generated walker stops it', async () => {
 });
 
 test('arguments the transport cannot send are refused before sending', async () => {
-  await assert.rejects(client.kino.backups.restoreUpload(new Uint8Array([1])), (e) => isKinlinkError(e) && e.kind === 'invalid_argument' && /multipart\/form-data/.test(e.message));
+  await assert.rejects(client.kino.backups.restoreUpload([{ name: 'file', data: 'not bytes' }]), (e) => isKinlinkError(e) && e.kind === 'invalid_argument' && /Uint8Array/.test(e.message));
+  await assert.rejects(client.kino.backups.restoreUpload([{ name: 'a\r\nX-Injected: 1', value: 'v' }]), (e) => isKinlinkError(e) && e.kind === 'invalid_argument');
   await assert.rejects(client.kino.history.list({ limit: 10n }), (e) => isKinlinkError(e) && e.kind === 'invalid_argument');
   const controller = new AbortController();
   controller.abort();
@@ -94,3 +96,39 @@ test('arguments the transport cannot send are refused before sending', async () 
 test('the WebSocket operation gives its URL on the same server', () => {
   assert.equal(client.kino.websocket.url(), `${sandbox.url.replace(/^http/, 'ws')}/api/v1/ws`);
 });
+
+test('a multipart operation sends its form parts, framed by the boundary it announces', async () => {
+  let seen;
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      seen = { method: request.method, url: request.url, type: request.headers['content-type'], body: Buffer.concat(chunks) };
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"ok":true,"message":"restored"}');
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  try {
+    const local = new KinlinkClient(`http://127.0.0.1:${server.address().port}`, 'key');
+    const archive = new Uint8Array([0x1f, 0x8b, 0x08, 0x00]);
+    const reply = await local.kino.backups.restoreUpload([
+      { name: 'note', value: 'nightly' },
+      { name: 'file', data: archive, filename: 'kino.tar.gz', contentType: 'application/gzip' },
+    ]);
+    assert.deepEqual(reply, { ok: true, message: 'restored' });
+    assert.equal(`${seen.method} ${seen.url}`, 'POST /api/v1/backups/restore-upload');
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(seen.type)?.[1];
+    assert.ok(boundary, seen.type);
+    // Parsed the way the platform parses forms: a Response reading the body as FormData.
+    const form = await new Response(seen.body, { headers: { 'content-type': seen.type } }).formData();
+    assert.equal(form.get('note'), 'nightly');
+    const file = form.get('file');
+    assert.equal(file.name, 'kino.tar.gz');
+    assert.equal(file.type, 'application/gzip');
+    assert.deepEqual(new Uint8Array(await file.arrayBuffer()), archive);
+  } finally {
+    server.close();
+  }
+});
+

@@ -19,32 +19,20 @@ pub use operations::{Operation, OPERATIONS};
 /// The contract as an OpenAPI 3.1 document (no prose: structure only).
 pub const OPENAPI_JSON: &str = include_str!("generated/openapi.json");
 
-/// Whether a concrete path matches a template such as `/api/v1/movies/{id}`.
-pub fn matches(template: &str, path: &str) -> bool {
-    let mut template = template.split('/');
-    let mut path = path.split('/');
-    loop {
-        match (template.next(), path.next()) {
-            (None, None) => return true,
-            (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {}
-            (Some(t), Some(p)) if t == p => {}
-            _ => return false,
-        }
-    }
-}
-
-/// The operation a request is for. Where templates overlap (`/movies/search` and
-/// `/movies/{id}`), the one with the most literal segments wins, as the router decides.
-pub fn operation_for(method: &str, path: &str) -> Option<&'static Operation> {
-    OPERATIONS
-        .iter()
-        .filter(|op| op.method.eq_ignore_ascii_case(method) && matches(op.path, path))
-        .min_by_key(|op| op.path.matches('{').count())
-}
-
-/// Whether Kino lets this request through without a credential (wire facts §2).
-pub fn is_public(method: &str, path: &str) -> bool {
-    operation_for(method, path).is_some_and(|op| op.public)
+/// The operation of a routed request, from the method and the route template the router matched
+/// (axum's `MatchedPath`): one map lookup, built once, instead of matching the path again.
+pub fn operation_at(method: &str, template: &str) -> Option<&'static Operation> {
+    type ByRoute = HashMap<(&'static str, &'static str), &'static Operation>;
+    static BY_ROUTE: OnceLock<ByRoute> = OnceLock::new();
+    BY_ROUTE
+        .get_or_init(|| {
+            OPERATIONS
+                .iter()
+                .map(|op| ((op.method, op.path), op))
+                .collect()
+        })
+        .get(&(method, template))
+        .copied()
 }
 
 /// The document, parsed once.
@@ -132,19 +120,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn templates_match_whole_segments() {
-        assert!(matches("/api/v1/movies/{id}", "/api/v1/movies/7"));
-        assert!(!matches("/api/v1/movies/{id}", "/api/v1/movies/"));
-        assert!(!matches("/api/v1/movies/{id}", "/api/v1/movies/7/files"));
-        assert!(matches("/api/v1/status", "/api/v1/status"));
-        assert!(!matches("/api/v1/status", "/api/v1/statusx"));
-    }
-
-    #[test]
     fn the_table_is_the_whole_contract_and_names_the_public_routes() {
         assert_eq!(OPERATIONS.len(), 178);
-        assert!(is_public("GET", "/api/v1/status"));
-        assert!(!is_public("GET", "/api/v1/config"));
+        assert!(operation_at("GET", "/api/v1/status").unwrap().public);
+        assert!(!operation_at("GET", "/api/v1/config").unwrap().public);
+        assert_eq!(
+            operation_at("GET", "/api/v1/movies/{id}").unwrap().id,
+            "get_movie"
+        );
+        assert!(
+            operation_at("GET", "/api/v1/movies/7").is_none(),
+            "templates, not paths"
+        );
         let document: serde_json::Value = serde_json::from_str(OPENAPI_JSON).unwrap();
         let in_document: usize = document["paths"]
             .as_object()

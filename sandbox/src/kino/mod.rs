@@ -24,7 +24,7 @@ mod status;
 use std::collections::BTreeMap;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -225,9 +225,13 @@ pub fn envelope(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 async fn require_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if contract::is_public(req.method().as_str(), req.uri().path())
-        || crate::auth::is_authorized(&req, state.api_key())
-    {
+    // Runs after routing (a `Router::layer`), so the matched route names the operation.
+    let public = req
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|route| contract::operation_at(req.method().as_str(), route.as_str()))
+        .is_some_and(|op| op.public);
+    if public || crate::auth::is_authorized(&req, state.api_key()) {
         next.run(req).await
     } else {
         // Kino's middleware answers with the bare status (wire facts §2).

@@ -20,7 +20,7 @@ use super::item_stream::{JsItemStream, JsItems};
 use super::promise_value;
 use crate::transport::path_template::fill_path;
 use crate::transport::request_parts::{websocket_url, Query};
-use crate::transport::{paginate, Method, Page, PageRequest};
+use crate::transport::{paginate, Method, Multipart, Page, PageRequest, RequestBody};
 use crate::{ApiError, Client, ErrorKind, RequestOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -40,9 +40,25 @@ export interface KinlinkRequest {
   query?: { readonly [name: string]: KinlinkQueryValue };
   /** The request body: any value `JSON.stringify` accepts, sent as JSON. */
   body?: unknown;
-  /** The media type of the body the operation takes, when it is not JSON: the call then rejects with
-   * kind `invalid_argument` before sending, since the transport sends JSON bodies only. */
+  /** A `multipart/form-data` body instead of `body`: its parts in order. */
+  form?: readonly FormPart[];
+  /** The media type of the body the operation takes, when it is neither JSON nor a form: the call then
+   * rejects with kind `invalid_argument` before sending. */
   bodyType?: string;
+}
+
+/** One part of a `multipart/form-data` body: a text field (`value`) or a file (`data`). */
+export interface FormPart {
+  /** The field name. */
+  name: string;
+  /** A text field's value. */
+  value?: string;
+  /** A file's bytes. */
+  data?: Uint8Array | ArrayBuffer;
+  /** The file name the server sees (files only). */
+  filename?: string;
+  /** The file's media type (files only; default `application/octet-stream`). */
+  contentType?: string;
 }
 
 /** A successful response read whole, for bodies that are not JSON (archives, images, playlists). */
@@ -85,7 +101,7 @@ pub(super) struct Prepared {
     /// The path with its parameters filled in.
     path: String,
     query: Map<String, Value>,
-    body: Option<Box<RawValue>>,
+    body: Option<RequestBody>,
     json_statuses: Option<Vec<u16>>,
     accept: Option<String>,
 }
@@ -135,18 +151,26 @@ impl Prepared {
             "DELETE" => Method::Delete,
             other => return Err(invalid(format!("unknown HTTP method {other:?}"))),
         };
-        if let Some(media_type) = text("bodyType")?.filter(|m| m != "application/json") {
-            return Err(invalid(format!(
-                "{method} {path} takes a {media_type} body, which the transport cannot send yet"
-            )));
-        }
-        // Read like a response body (`from_slice`), so the package carries one JSON reader.
-        let body = json("body")?
-            .map(|text| {
-                serde_json::from_slice::<Box<RawValue>>(text.as_bytes())
-                    .map_err(|e| invalid(format!("request.body is not JSON: {e}")))
-            })
-            .transpose()?;
+        let body_type = text("bodyType")?;
+        let body = match body_type.as_deref() {
+            None | Some("application/json") => json("body")?
+                .map(|text| {
+                    // Checked like a response body (`from_slice`), so the package carries one JSON reader.
+                    serde_json::from_slice::<&RawValue>(text.as_bytes())
+                        .map_err(|e| invalid(format!("request.body is not JSON: {e}")))?;
+                    Ok::<_, ApiError>(RequestBody {
+                        content_type: "application/json".to_owned(),
+                        bytes: text.into_bytes(),
+                    })
+                })
+                .transpose()?,
+            Some("multipart/form-data") => Some(form(&member("form"))?.encode()?),
+            Some(media_type) => {
+                return Err(invalid(format!(
+                    "{method} {path} takes a {media_type} body, which the transport cannot send yet"
+                )))
+            }
+        };
         let json_statuses = json("jsonStatuses")?
             .map(|text| {
                 serde_json::from_slice::<Vec<u16>>(text.as_bytes())
@@ -176,14 +200,14 @@ impl Prepared {
     ) -> Result<Option<Box<RawValue>>, ApiError> {
         let query = self.query()?;
         let transport = client.transport();
-        let (method, path, body) = (self.method, &self.path, self.body.as_deref());
+        let (method, path, body) = (self.method, &self.path, self.body);
         match &self.json_statuses {
             None => transport
-                .json(method, path, &query.pairs(), body, options)
+                .json_with(method, path, &query.pairs(), body, options)
                 .await
                 .map(Some),
             Some(statuses) => transport
-                .bytes(
+                .bytes_with(
                     method,
                     path,
                     &query.pairs(),
@@ -222,6 +246,44 @@ impl Prepared {
         });
         Ok(Box::pin(pages.map(|item| item.and_then(|raw| parse(&raw)))))
     }
+}
+
+/// A `FormPart[]` as a [`Multipart`] form.
+fn form(parts: &JsValue) -> Result<Multipart, ApiError> {
+    let parts = parts
+        .dyn_ref::<js_sys::Array>()
+        .ok_or_else(|| invalid("request.form must be an array of parts".into()))?;
+    let mut form = Multipart::new();
+    for part in parts.iter() {
+        let member = |name: &str| Reflect::get(&part, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        let name = member("name")
+            .as_string()
+            .ok_or_else(|| invalid("each form part needs a string name".into()))?;
+        let data = member("data");
+        form = if let Some(value) = member("value").as_string() {
+            form.text(name, value)
+        } else if data.is_instance_of::<Uint8Array>()
+            || data.is_instance_of::<js_sys::ArrayBuffer>()
+        {
+            let filename = member("filename")
+                .as_string()
+                .unwrap_or_else(|| name.clone());
+            let content_type = member("contentType")
+                .as_string()
+                .unwrap_or_else(|| "application/octet-stream".to_owned());
+            form.file(
+                name,
+                filename,
+                content_type,
+                Uint8Array::new(&data).to_vec(),
+            )
+        } else {
+            return Err(invalid(format!(
+                "form part {name:?} needs a string value or data as a Uint8Array or ArrayBuffer"
+            )));
+        };
+    }
+    Ok(form)
 }
 
 fn invalid(message: String) -> ApiError {
@@ -285,14 +347,13 @@ impl JsClient {
         promise_value(options, move |options| async move {
             let request = Prepared::from_js(&request)?;
             let query = request.query()?;
-            let body = request.body.as_deref();
             client
                 .transport()
-                .empty(
+                .read_body(
                     request.method,
                     &request.path,
                     &query.pairs(),
-                    body,
+                    request.body,
                     &options,
                 )
                 .await?;
@@ -308,14 +369,13 @@ impl JsClient {
             let request = Prepared::from_js(&request)?;
             let query = request.query()?;
             let accept = request.accept.as_deref().unwrap_or("*/*");
-            let body = request.body.as_deref();
             let response = client
                 .transport()
-                .bytes(
+                .bytes_with(
                     request.method,
                     &request.path,
                     &query.pairs(),
-                    body,
+                    request.body,
                     accept,
                     &options,
                 )

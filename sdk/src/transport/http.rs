@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::backend::{self, BackendClient, WireRequest, WireResponse};
 use super::error::count;
-use super::{ApiError, ByteStream, Credentials, ErrorKind, RetryPolicy};
+use super::{ApiError, ByteStream, Credentials, ErrorKind, RequestBody, RetryPolicy};
 
 /// HTTP methods the APIs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,14 +162,15 @@ impl Transport {
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<Vec<u8>>,
+        body: Option<RequestBody>,
         options: &RequestOptions,
     ) -> Result<WireResponse, ApiError> {
         let mut headers: Vec<(&'static str, String)> =
             vec![("accept", "application/json".to_owned())];
-        if body.is_some() {
-            headers.push(("content-type", "application/json".to_owned()));
-        }
+        let body = body.map(|body| {
+            headers.push(("content-type", body.content_type));
+            body.bytes
+        });
         headers.extend(self.credentials.header());
         headers.extend(options.headers.iter().cloned());
         let request = WireRequest {
@@ -248,6 +249,21 @@ impl Transport {
         body: Option<&(impl Serialize + ?Sized)>,
         options: &RequestOptions,
     ) -> Result<T, ApiError> {
+        let body = serialize_body(body)?;
+        let bytes = self.read_body(method, path, query, body, options).await?;
+        decode_json(&bytes, path)
+    }
+
+    /// Sends a request with an already encoded body (a [`super::Multipart`] form, say) and decodes
+    /// its JSON answer into `T`.
+    pub async fn json_with<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<RequestBody>,
+        options: &RequestOptions,
+    ) -> Result<T, ApiError> {
         let bytes = self.read_body(method, path, query, body, options).await?;
         decode_json(&bytes, path)
     }
@@ -261,21 +277,21 @@ impl Transport {
         body: Option<&(impl Serialize + ?Sized)>,
         options: &RequestOptions,
     ) -> Result<(), ApiError> {
+        let body = serialize_body(body)?;
         self.read_body(method, path, query, body, options)
             .await
             .map(drop)
     }
 
     /// Sends a request and reads its whole successful body, under the idle timeout.
-    async fn read_body(
+    pub(crate) async fn read_body(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<&(impl Serialize + ?Sized)>,
+        body: Option<RequestBody>,
         options: &RequestOptions,
     ) -> Result<Vec<u8>, ApiError> {
-        let body = serialize_body(body)?;
         let response = self.send(method, path, query, body, options).await?;
         let idle = options
             .stream_idle_timeout
@@ -305,13 +321,10 @@ impl Transport {
     }
 }
 
-fn serialize_body(body: Option<&(impl Serialize + ?Sized)>) -> Result<Option<Vec<u8>>, ApiError> {
-    body.map(serde_json::to_vec).transpose().map_err(|e| {
-        ApiError::new(
-            ErrorKind::InvalidArgument,
-            format!("the request body could not be serialized: {e}"),
-        )
-    })
+pub(crate) fn serialize_body(
+    body: Option<&(impl Serialize + ?Sized)>,
+) -> Result<Option<RequestBody>, ApiError> {
+    body.map(RequestBody::json).transpose()
 }
 
 /// Decodes a JSON body, keeping an excerpt of it when it is not the expected shape.

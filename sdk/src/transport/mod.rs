@@ -6,6 +6,7 @@ mod backend;
 mod error;
 mod event_source;
 mod http;
+mod multipart;
 pub mod paginate;
 pub mod path_template;
 pub mod request_parts;
@@ -16,6 +17,7 @@ pub use auth::Credentials;
 pub use error::{ApiError, ErrorDetails, ErrorKind};
 pub use event_source::{event_source, DEFAULT_RECONNECT_DELAY, MAX_RECONNECT_ATTEMPTS};
 pub use http::{encode_segment, Method, RequestOptions, Transport, TransportConfig};
+pub use multipart::{Multipart, RequestBody};
 pub use paginate::{paginate, Page, PageRequest};
 pub use retry::{parse_retry_after, RetryPolicy};
 

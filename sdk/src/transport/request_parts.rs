@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::http::{decode_json, encode_segment, with_idle_timeout};
-use super::{ApiError, ErrorKind, Method, RequestOptions, Transport};
+use super::http::{decode_json, encode_segment, serialize_body, with_idle_timeout};
+use super::{ApiError, ErrorKind, Method, RequestBody, RequestOptions, Transport};
 
 /// Query parameters encoded from a query struct: each field that is set becomes `name=value`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,12 +113,21 @@ impl Transport {
         accept: &str,
         options: &RequestOptions,
     ) -> Result<BytesResponse, ApiError> {
-        let body = body.map(serde_json::to_vec).transpose().map_err(|e| {
-            ApiError::new(
-                ErrorKind::InvalidArgument,
-                format!("the request body could not be serialized: {e}"),
-            )
-        })?;
+        let body = serialize_body(body)?;
+        self.bytes_with(method, path, query, body, accept, options)
+            .await
+    }
+
+    /// [`Transport::bytes`] with an already encoded body (a [`super::Multipart`] form, say).
+    pub async fn bytes_with(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<RequestBody>,
+        accept: &str,
+        options: &RequestOptions,
+    ) -> Result<BytesResponse, ApiError> {
         let mut options = options.clone();
         options.headers.push(("accept", accept.to_owned()));
         let response = self.send(method, path, query, body, &options).await?;

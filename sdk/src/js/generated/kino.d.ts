@@ -2899,8 +2899,8 @@ export interface KinoBackupsApi {
   download(id: number, options?: CallOptions): Promise<BytesResponse>;
   /** `POST /api/v1/backups` (`create_backup`). */
   create(options?: CallOptions): Promise<Backup>;
-  /** `POST /api/v1/backups/restore-upload` (`restore_upload`). It takes a `multipart/form-data` body and the transport sends JSON bodies only, so it rejects with a `KinlinkError` of kind `invalid_argument` before anything is sent. */
-  restoreUpload(body: Uint8Array, options?: CallOptions): Promise<RestoreReply>;
+  /** `POST /api/v1/backups/restore-upload` (`restore_upload`). */
+  restoreUpload(body: readonly FormPart[], options?: CallOptions): Promise<RestoreReply>;
   /** `POST /api/v1/backups/{id}/restore` (`restore_backup`). */
   restore(id: number, options?: CallOptions): Promise<RestoreReply>;
 }

@@ -73,7 +73,7 @@ class KinoBackupsApi {
   }
 
   restoreUpload(body, options) {
-    return this.#client.request({ method: "POST", path: "/api/v1/backups/restore-upload", bodyType: "multipart/form-data" }, options).then(JSON.parse);
+    return this.#client.request({ method: "POST", path: "/api/v1/backups/restore-upload", bodyType: "multipart/form-data", form: body }, options).then(JSON.parse);
   }
 
   restore(id, options) {

@@ -8,7 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
-use crate::transport::{paginate, ApiError, BoxStream, ErrorKind, Method, Page, RequestOptions};
+use crate::transport::{
+    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestOptions,
+};
 use crate::Client;
 
 /// The operations tagged `backups` in the contract.
@@ -89,10 +91,17 @@ impl<'c> BackupsApi<'c> {
     }
 
     /// `POST /api/v1/backups/restore-upload` (`restore_upload`).
-    ///
-    /// The transport sends JSON bodies only, so this fails with [`ErrorKind::InvalidArgument`] before anything is sent.
-    pub async fn restore_upload(&self, _body: &[u8]) -> Result<RestoreReply, ApiError> {
-        Err(ApiError::new(ErrorKind::InvalidArgument, "POST /api/v1/backups/restore-upload takes a multipart/form-data body, which the transport cannot send yet"))
+    pub async fn restore_upload(&self, form: &Multipart) -> Result<RestoreReply, ApiError> {
+        self.client
+            .transport()
+            .json_with(
+                Method::Post,
+                "/api/v1/backups/restore-upload",
+                &[],
+                Some(form.encode()?),
+                &self.options,
+            )
+            .await
     }
 
     /// `POST /api/v1/backups/{id}/restore` (`restore_backup`).

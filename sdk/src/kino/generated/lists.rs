@@ -8,7 +8,9 @@ use super::*;
 #[allow(unused_imports)]
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
-use crate::transport::{paginate, ApiError, BoxStream, ErrorKind, Method, Page, RequestOptions};
+use crate::transport::{
+    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestOptions,
+};
 use crate::Client;
 
 /// The operations tagged `lists` in the contract.
