@@ -11,8 +11,9 @@
 //! the generic calls; the Rust transport sends it (credentials, retries, timeouts, errors, paging) and
 //! gives back the JSON text the server sent, which the method turns into a value with `JSON.parse`.
 //!
-//! The plans follow [`crate::rust`]'s: the same handles and method names (camelCased), the same
-//! split of parameters, the same body and response kinds and the same `…All` walkers. Conventions read
+//! The plans are [`crate::plan`]'s, shared with [`crate::rust`]: the same handles and method names
+//! (camelCased), the same split of parameters, the same body and response kinds and the same `…All`
+//! walkers. Conventions read
 //! here, under `conventions.js`: `root` (the interface of the API's entry point), `type_names` (see
 //! [`crate::typescript`]) and `kept` (methods of the entry point from before the contract: aliases of
 //! generated methods, and hand-written bindings it delegates to, all typed by a hand-written
@@ -23,7 +24,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::naming::{ident, method_name, pascal, unraw, words};
+use crate::naming::{pascal, unraw, words};
 use crate::rust::File;
 use crate::typescript::{is_identifier, json_string, property_key, Types};
 use crate::Result;
@@ -37,41 +38,7 @@ const RESERVED: &str = "await break case catch class const continue debugger def
 /// Argument names every method may use besides its path parameters.
 const FIXED_ARGUMENTS: &[&str] = &["query", "body", "options"];
 
-/// What a successful call gives back (as in [`crate::rust`]).
-enum Response<'a> {
-    Empty,
-    Json(&'a Value),
-    /// JSON for these statuses, nothing for the other successes.
-    JsonWhen(&'a Value, Vec<u16>),
-    Bytes(String),
-    WebSocket,
-}
-
-impl Response<'_> {
-    /// The name the operation table uses, as Rust's `ResponseInfo` variants.
-    fn table_name(&self) -> &'static str {
-        match self {
-            Response::Empty => "empty",
-            Response::Json(_) => "json",
-            Response::JsonWhen(..) => "json_or_empty",
-            Response::Bytes(_) => "bytes",
-            Response::WebSocket => "websocket",
-        }
-    }
-}
-
-enum Body<'a> {
-    Json {
-        schema: &'a Value,
-        required: bool,
-    },
-    /// A `multipart/form-data` body: the method takes the form's parts.
-    Form,
-    /// A body of another media type, which the transport cannot send: the call fails before sending.
-    Unsendable {
-        media_type: String,
-    },
-}
+use crate::plan::{Body, Response};
 
 struct Param<'a> {
     wire: String,
@@ -267,15 +234,14 @@ impl Kept {
     }
 }
 
+/// The shared plans ([`crate::plan`]) with their JavaScript names, and the checks JavaScript adds:
+/// a walker's `…All` name is taken too, and no path parameter may shadow a fixed argument.
 fn plans(resolved: &Value) -> Result<Vec<Plan<'_>>> {
-    let conventions = &resolved["conventions"];
-    let operations = resolved["operations"]
-        .as_object()
-        .ok_or("the contract has no operations")?;
     let mut plans = Vec::new();
     let mut taken = BTreeSet::new();
-    for (key, op) in operations {
-        let plan = plan(key, op, conventions).map_err(|e| format!("{key}: {e}"))?;
+    for op in crate::plan::operations(resolved)? {
+        let key = op.key;
+        let plan = plan(op).map_err(|e| format!("{key}: {e}"))?;
         let mut names = vec![plan.js_method.clone()];
         if plan.pages.is_some() {
             names.push(format!("{}All", plan.js_method));
@@ -293,59 +259,19 @@ fn plans(resolved: &Value) -> Result<Vec<Plan<'_>>> {
     Ok(plans)
 }
 
-fn plan<'a>(key: &'a str, op: &'a Value, conventions: &'a Value) -> Result<Plan<'a>> {
-    let rust = &conventions["rust"];
-    let json_media_types: Vec<&str> = conventions["json_media_types"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let operation_id = op["operation_id"].as_str().ok_or("no operation_id")?;
-    let tag = op["tags"][0].as_str().ok_or("no tag")?;
-    let accessor = rust["handle_accessors"][tag]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| ident(tag));
-    let rust_method = match rust["method_names"][key].as_str() {
-        Some(name) => name.to_owned(),
-        None => method_name(operation_id, tag),
-    };
-    let path = op["path"].as_str().ok_or("no path")?;
-    let mut path_params = Vec::new();
-    let mut query_params = Vec::new();
-    for parameter in op["parameters"].as_array().into_iter().flatten() {
-        let wire = parameter["name"].as_str().unwrap_or_default().to_owned();
-        let schema = &parameter["schema"];
-        let param = Param {
-            arg: argument(&wire),
-            nullable: crate::schema::is_nullable(schema),
-            required: parameter["required"].as_bool().unwrap_or(false),
-            schema,
-            wire,
-        };
-        match parameter["in"].as_str() {
-            Some("path") => path_params.push(param),
-            Some("query") => query_params.push(param),
-            // Headers and cookies are the transport's business (credentials, options).
-            _ => {}
+fn plan(op: crate::plan::Operation<'_>) -> Result<Plan<'_>> {
+    fn param<'a>(p: &crate::plan::Param<'a>) -> Param<'a> {
+        Param {
+            wire: p.wire.to_owned(),
+            arg: argument(p.wire),
+            nullable: crate::schema::is_nullable(p.schema),
+            required: p.required,
+            schema: p.schema,
         }
     }
-    // Path parameters are the leading arguments, in the order the template names them.
-    let mut ordered = Vec::new();
-    for name in template_names(path) {
-        let at = path_params
-            .iter()
-            .position(|p| p.wire == name)
-            .ok_or(format!(
-                "the path names {{{name}}} but no path parameter has that name"
-            ))?;
-        ordered.push(path_params.remove(at));
-    }
-    if let Some(extra) = path_params.first() {
-        return Err(format!("path parameter {} is not in the path", extra.wire));
-    }
-    for param in &ordered {
+    let public = op.public();
+    let path_params: Vec<Param> = op.path_params.iter().map(param).collect();
+    for param in &path_params {
         if FIXED_ARGUMENTS.contains(&param.arg.as_str()) {
             return Err(format!(
                 "path parameter {} would shadow the `{}` argument",
@@ -353,117 +279,22 @@ fn plan<'a>(key: &'a str, op: &'a Value, conventions: &'a Value) -> Result<Plan<
             ));
         }
     }
-    let body = match op.get("request_body") {
-        None => None,
-        Some(body) => {
-            let (media_type, entry) = body["content"]
-                .as_object()
-                .and_then(|c| c.iter().next())
-                .ok_or("a request body without media types")?;
-            Some(if json_media_types.contains(&media_type.as_str()) {
-                Body::Json {
-                    schema: &entry["schema"],
-                    required: body["required"].as_bool().unwrap_or(false),
-                }
-            } else if media_type == crate::rust::FORM_MEDIA_TYPE {
-                Body::Form
-            } else {
-                Body::Unsendable {
-                    media_type: media_type.clone(),
-                }
-            })
-        }
-    };
-    let response = response(op, &json_media_types)?;
-    let pages = pages(conventions, &response, &query_params);
-    let query_type = (!query_params.is_empty())
-        .then(|| format!("{}Query", pascal(&format!("{tag}_{rust_method}"))));
     Ok(Plan {
-        key,
-        operation_id,
-        method: op["method"].as_str().ok_or("no method")?,
-        path,
-        tag,
-        handle: camel(unraw(&accessor)),
-        js_method: camel(unraw(&rust_method)),
-        path_params: ordered,
-        query_params,
-        query_type,
-        body,
-        response,
-        pages,
-        public: op["security"].as_array().is_some_and(Vec::is_empty),
+        key: op.key,
+        operation_id: op.operation_id,
+        method: op.method,
+        path: op.path,
+        tag: op.tag,
+        handle: camel(unraw(&op.accessor)),
+        js_method: camel(unraw(&op.method_name)),
+        query_params: op.query_params.iter().map(param).collect(),
+        path_params,
+        query_type: op.query_type,
+        public,
+        body: op.body,
+        response: op.response,
+        pages: op.pages,
     })
-}
-
-/// The same reading of the success responses as [`crate::rust`]'s.
-fn response<'a>(op: &'a Value, json_media_types: &[&str]) -> Result<Response<'a>> {
-    let responses = op["responses"].as_object().ok_or("no responses")?;
-    let successes: Vec<(u16, &Value)> = responses
-        .iter()
-        .filter_map(|(status, r)| status.parse::<u16>().ok().map(|s| (s, r)))
-        .filter(|(s, _)| (200..300).contains(s))
-        .collect();
-    if successes.is_empty() {
-        if responses.contains_key("101") {
-            return Ok(Response::WebSocket);
-        }
-        return Err("no success response".into());
-    }
-    let mut bodies: Vec<(u16, &String, &Value)> = Vec::new();
-    for (status, response) in &successes {
-        if let Some((media_type, entry)) = response
-            .get("content")
-            .and_then(Value::as_object)
-            .and_then(|c| c.iter().next())
-        {
-            bodies.push((*status, media_type, &entry["schema"]));
-        }
-    }
-    let Some(&(_, media_type, schema)) = bodies.first() else {
-        return Ok(Response::Empty);
-    };
-    if bodies
-        .iter()
-        .any(|(_, m, s)| *m != media_type || *s != schema)
-    {
-        return Err("success responses with different bodies need a choice in the overlay".into());
-    }
-    if !json_media_types.contains(&media_type.as_str()) {
-        return Ok(Response::Bytes(media_type.clone()));
-    }
-    if bodies.len() == successes.len() {
-        Ok(Response::Json(schema))
-    } else {
-        Ok(Response::JsonWhen(
-            schema,
-            bodies.iter().map(|(s, _, _)| *s).collect(),
-        ))
-    }
-}
-
-/// The item schema when the operation answers the page schema of `conventions.pagination` and takes
-/// its cursor and limit parameters.
-fn pages<'a>(conventions: &Value, response: &Response<'a>, query: &[Param]) -> Option<&'a Value> {
-    let pagination = &conventions["pagination"];
-    let page_schema = pagination["page_schema"].as_str()?;
-    let Response::Json(schema) = response else {
-        return None;
-    };
-    if crate::schema::ref_name(schema) != Some(page_schema) {
-        return None;
-    }
-    let cursor = pagination["request"]["cursor"].as_str().unwrap_or("cursor");
-    let limit = pagination["request"]["limit"].as_str().unwrap_or("limit");
-    let has = |name: &str| query.iter().any(|p| p.wire == name);
-    if !has(cursor) || !has(limit) {
-        return None;
-    }
-    let args = schema.get("x-type-args")?.as_object()?;
-    if args.len() != 1 {
-        return None;
-    }
-    args.values().next()
 }
 
 /// `camelCase` from a snake_case name.
@@ -492,14 +323,6 @@ fn argument(wire: &str) -> String {
     } else {
         name
     }
-}
-
-/// The `{name}`s of a path template, in order.
-fn template_names(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
 }
 
 /// One line of JSDoc naming the operation.
@@ -540,7 +363,7 @@ fn request_object(plan: &Plan) -> String {
         Some(Body::Form) => {
             fields.push(format!(
                 "bodyType: {}",
-                json_string(crate::rust::FORM_MEDIA_TYPE)
+                json_string(crate::plan::FORM_MEDIA_TYPE)
             ));
             fields.push("form: body".to_owned());
         }
@@ -709,7 +532,9 @@ fn handle_interface(types: &Types, class: &str, tag: &str, plans: &[&Plan]) -> R
             params.push(format!("query{optional}: {query}"));
         }
         match &plan.body {
-            Some(Body::Json { schema, required }) => {
+            Some(Body::Json {
+                schema, required, ..
+            }) => {
                 let ts = types.of(schema, "request body")?;
                 let optional = if *required { "" } else { "?" };
                 params.push(format!("body{optional}: {ts}"));

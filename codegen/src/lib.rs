@@ -7,7 +7,7 @@
 //! 2. [`overlay::apply`] applies a reviewed overlay: corrections where the real server differs from
 //!    its document (each citing the facts it rests on) and the API's conventions (base path, error
 //!    shape, pagination, naming), which are data so a second API goes through the same generator.
-//! 3. [`rust::generate`] emits the SDK's Rust types, handles and tables from the resolved contract;
+//! 3. [`plan::operations`] reads each operation once for every surface; [`rust::generate`] emits the SDK's Rust types, handles and tables from the resolved contract;
 //!    [`sandbox::generate`] the sandbox's operation table and the OpenAPI document it serves.
 //! 4. [`js::generate`] emits the npm package's JavaScript classes and TypeScript declarations from it.
 //!
@@ -19,6 +19,7 @@ pub mod js;
 pub mod json;
 pub mod naming;
 pub mod overlay;
+pub mod plan;
 pub mod run;
 pub mod rust;
 pub mod sandbox;

@@ -12,8 +12,9 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::naming::{ident, method_name, pascal, snake, unraw};
-use crate::schema::{nullable_branch, ref_name, types};
+use crate::naming::{ident, pascal, snake, unraw};
+use crate::plan::template_names;
+use crate::schema::{nullable_branch, properties, ref_name, required, types};
 use crate::Result;
 
 /// One generated file, relative to the output directory, before rustfmt.
@@ -109,9 +110,6 @@ enum Response {
     Bytes(String),
     WebSocket,
 }
-
-/// The one non-JSON request body the transport encodes.
-pub(crate) const FORM_MEDIA_TYPE: &str = "multipart/form-data";
 
 #[derive(Debug, Clone)]
 enum Body {
@@ -770,238 +768,81 @@ impl Gen<'_> {
         out
     }
 
+    /// The shared plans ([`crate::plan`]) with their Rust types.
     fn plans(&self, resolved: &Value) -> Result<Vec<Plan>> {
-        let rust = &self.conventions["rust"];
-        let operations = resolved["operations"]
-            .as_object()
-            .ok_or("the contract has no operations")?;
-        let base_path = self.conventions["base_path"].as_str().unwrap_or("");
-        let mut plans = Vec::new();
-        let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut query_names = BTreeSet::new();
-        for (key, op) in operations {
-            let plan = self
-                .plan(key, op, rust)
-                .map_err(|e| format!("{key}: {e}"))?;
-            if !plan.path.starts_with(base_path) {
-                return Err(format!(
-                    "{key}: the path is outside conventions.base_path {base_path:?}"
-                ));
-            }
-            if !taken.insert((plan.tag.clone(), plan.rust_method.clone())) {
-                return Err(format!(
-                    "{key}: `{}().{}()` is already taken; choose a name in conventions.rust.method_names",
-                    plan.accessor, plan.rust_method
-                ));
-            }
-            if let Some(query) = &plan.query_struct {
-                if !query_names.insert(query.clone())
-                    || self.schemas.keys().any(|s| pascal(s) == *query)
-                {
-                    return Err(format!("{key}: the query type {query} clashes; choose a method name in the overlay"));
-                }
-            }
-            plans.push(plan);
-        }
-        if let Some(overrides) = rust["method_names"].as_object() {
-            for key in overrides.keys() {
-                if !operations.contains_key(key) {
-                    return Err(format!(
-                        "conventions.rust.method_names names {key}, which is not an operation"
-                    ));
-                }
-            }
-        }
-        Ok(plans)
+        crate::plan::operations(resolved)?
+            .into_iter()
+            .map(|op| {
+                let key = op.key;
+                self.plan(op).map_err(|e| format!("{key}: {e}"))
+            })
+            .collect()
     }
 
-    fn plan(&self, key: &str, op: &Value, rust: &Value) -> Result<Plan> {
-        let operation_id = op["operation_id"]
-            .as_str()
-            .ok_or("no operation_id")?
-            .to_owned();
-        let tag = op["tags"][0]
-            .as_str()
-            .ok_or("no tag: every operation needs one to pick its handle")?
-            .to_owned();
-        let accessor = rust["handle_accessors"][&tag]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| ident(&tag));
-        let rust_method = match rust["method_names"][key].as_str() {
-            Some(name) => name.to_owned(),
-            None => method_name(&operation_id, &tag),
+    fn plan(&self, op: crate::plan::Operation<'_>) -> Result<Plan> {
+        let param = |p: &crate::plan::Param<'_>| -> Result<Param> {
+            Ok(Param {
+                wire: p.wire.to_owned(),
+                ident: ident(p.wire),
+                ty: self.ty(p.schema, &format!("parameter {}", p.wire))?,
+                required: p.required,
+            })
         };
-        let path = op["path"].as_str().ok_or("no path")?.to_owned();
-        let mut path_params = Vec::new();
-        let mut query_params = Vec::new();
-        for parameter in op["parameters"].as_array().into_iter().flatten() {
-            let wire = parameter["name"].as_str().unwrap_or_default().to_owned();
-            let param = Param {
-                ident: ident(&wire),
-                ty: self.ty(&parameter["schema"], &format!("parameter {wire}"))?,
-                required: parameter["required"].as_bool().unwrap_or(false),
-                wire,
-            };
-            match parameter["in"].as_str() {
-                Some("path") => path_params.push(param),
-                Some("query") => query_params.push(param),
-                // Headers and cookies are the transport's business (credentials, options).
-                _ => {}
-            }
-        }
-        // Path parameters go in the order the template names them.
-        let template = template_names(&path);
-        let mut ordered = Vec::new();
-        for name in &template {
-            let at = path_params
-                .iter()
-                .position(|p| p.wire == *name)
-                .ok_or(format!(
-                    "the path names {{{name}}} but no path parameter has that name"
-                ))?;
-            ordered.push(path_params.remove(at));
-        }
-        if let Some(extra) = path_params.first() {
-            return Err(format!("path parameter {} is not in the path", extra.wire));
-        }
-        let body = match op.get("request_body") {
+        let body = match &op.body {
             None => None,
-            Some(body) => {
-                let content = body["content"]
-                    .as_object()
-                    .ok_or("a request body without content")?;
-                let (media_type, entry) = content
-                    .iter()
-                    .next()
-                    .ok_or("a request body without media types")?;
-                if content.len() > 1 {
-                    return Err("request bodies with several media types are not supported".into());
+            Some(crate::plan::Body::Json {
+                schema,
+                required,
+                media_type,
+            }) => Some(Body::Json {
+                ty: self.ty(schema, "request body")?.rust,
+                required: *required,
+                media_type: (*media_type).to_owned(),
+            }),
+            Some(crate::plan::Body::Form) => Some(Body::Form),
+            Some(crate::plan::Body::Unsendable { media_type }) => Some(Body::Unsendable {
+                media_type: (*media_type).to_owned(),
+            }),
+        };
+        let response = match &op.response {
+            crate::plan::Response::Empty => Response::Empty,
+            crate::plan::Response::Json(schema) => Response::Json(self.ty(schema, "response")?),
+            crate::plan::Response::JsonWhen(schema, statuses) => {
+                Response::JsonWhen(self.ty(schema, "response")?, statuses.clone())
+            }
+            crate::plan::Response::Bytes(media_type) => Response::Bytes((*media_type).to_owned()),
+            crate::plan::Response::WebSocket => Response::WebSocket,
+        };
+        let pages = match op.pages {
+            None => None,
+            Some(item) => {
+                let page_schema = self.conventions["pagination"]["page_schema"]
+                    .as_str()
+                    .unwrap_or_default();
+                if !self.external.contains_key(page_schema) {
+                    return Err(format!(
+                        "pagination.page_schema {page_schema} has no Rust type"
+                    ));
                 }
-                if self.json_media_types.contains(media_type) {
-                    let ty = self.ty(&entry["schema"], "request body")?;
-                    Some(Body::Json {
-                        ty: ty.rust,
-                        required: body["required"].as_bool().unwrap_or(false),
-                        media_type: media_type.clone(),
-                    })
-                } else if media_type == FORM_MEDIA_TYPE {
-                    Some(Body::Form)
-                } else {
-                    Some(Body::Unsendable {
-                        media_type: media_type.clone(),
-                    })
-                }
+                Some(self.ty(item, "page item")?.rust)
             }
         };
-        let response = self.response(op)?;
-        let query_struct = (!query_params.is_empty())
-            .then(|| format!("{}Query", pascal(&format!("{tag}_{rust_method}"))));
-        let pages = self.pages(&response, &query_params)?;
         Ok(Plan {
-            key: key.to_owned(),
-            operation_id,
-            method: op["method"].as_str().unwrap_or_default().to_owned(),
-            path,
-            tag,
-            accessor,
-            rust_method,
-            path_params: ordered,
-            query_params,
-            query_struct,
+            key: op.key.to_owned(),
+            operation_id: op.operation_id.to_owned(),
+            method: op.method.to_owned(),
+            path: op.path.to_owned(),
+            tag: op.tag.to_owned(),
+            accessor: op.accessor.clone(),
+            rust_method: op.method_name.clone(),
+            path_params: op.path_params.iter().map(param).collect::<Result<_>>()?,
+            query_params: op.query_params.iter().map(param).collect::<Result<_>>()?,
+            query_struct: op.query_type.clone(),
             body,
             response,
             pages,
-            security: op["security"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
+            security: op.security.iter().map(|s| (*s).to_owned()).collect(),
         })
-    }
-
-    fn response(&self, op: &Value) -> Result<Response> {
-        let responses = op["responses"].as_object().ok_or("no responses")?;
-        let successes: Vec<(u16, &Value)> = responses
-            .iter()
-            .filter_map(|(status, r)| status.parse::<u16>().ok().map(|s| (s, r)))
-            .filter(|(s, _)| (200..300).contains(s))
-            .collect();
-        if successes.is_empty() {
-            if responses.contains_key("101") {
-                return Ok(Response::WebSocket);
-            }
-            return Err("no success response".into());
-        }
-        let mut bodies: Vec<(u16, &String, &Value)> = Vec::new();
-        for (status, response) in &successes {
-            if let Some(content) = response.get("content").and_then(Value::as_object) {
-                if content.len() > 1 {
-                    return Err(format!("response {status} offers several media types"));
-                }
-                if let Some((media_type, entry)) = content.iter().next() {
-                    bodies.push((*status, media_type, &entry["schema"]));
-                }
-            }
-        }
-        let Some(&(_, media_type, schema)) = bodies.first() else {
-            return Ok(Response::Empty);
-        };
-        if bodies
-            .iter()
-            .any(|(_, m, s)| *m != media_type || *s != schema)
-        {
-            return Err(
-                "success responses with different bodies need a choice in the overlay".into(),
-            );
-        }
-        if !self.json_media_types.contains(media_type) {
-            return Ok(Response::Bytes(media_type.clone()));
-        }
-        let ty = self.ty(schema, "response")?;
-        if bodies.len() == successes.len() {
-            Ok(Response::Json(ty))
-        } else {
-            Ok(Response::JsonWhen(
-                ty,
-                bodies.iter().map(|(s, _, _)| *s).collect(),
-            ))
-        }
-    }
-
-    /// A list method gets an `_all` stream when it answers the page schema of
-    /// `conventions.pagination` and takes its cursor and limit parameters.
-    fn pages(&self, response: &Response, query: &[Param]) -> Result<Option<String>> {
-        let pagination = &self.conventions["pagination"];
-        let Some(page_schema) = pagination["page_schema"].as_str() else {
-            return Ok(None);
-        };
-        let Response::Json(ty) = response else {
-            return Ok(None);
-        };
-        let Some(page_type) = self.external.get(page_schema) else {
-            return Err(format!(
-                "pagination.page_schema {page_schema} has no Rust type"
-            ));
-        };
-        let Some(item) = ty
-            .rust
-            .strip_prefix(&format!("{page_type}<"))
-            .and_then(|r| r.strip_suffix('>'))
-        else {
-            return Ok(None);
-        };
-        let cursor = pagination["request"]["cursor"].as_str().unwrap_or("cursor");
-        let limit = pagination["request"]["limit"].as_str().unwrap_or("limit");
-        if !query.iter().any(|p| p.wire == cursor) {
-            return Ok(None);
-        }
-        if !query.iter().any(|p| p.wire == limit) {
-            return Ok(None);
-        }
-        Ok(Some(item.to_owned()))
     }
 
     fn page_instances(&self, plans: &[Plan]) -> Vec<String> {
@@ -1343,7 +1184,7 @@ fn operations_table(plans: &[Plan]) -> String {
             Some(Body::Json { media_type, .. }) | Some(Body::Unsendable { media_type }) => {
                 format!("Some({})", rust_string(media_type))
             }
-            Some(Body::Form) => format!("Some({})", rust_string(FORM_MEDIA_TYPE)),
+            Some(Body::Form) => format!("Some({})", rust_string(crate::plan::FORM_MEDIA_TYPE)),
             None => "None".into(),
         };
         let option = |v: Option<String>| {
@@ -1466,27 +1307,6 @@ assert_eq!(value, serde_json::json!({\"kind\": \"a\", \"x\": 1}));\n\
 assert_eq!(tag_of(&value, \"kind\"), Some(\"a\"));\n\
 assert!(decode_variant::<u32, serde_json::Error>(value).is_err(), \"an object is not a number\");\n}\n}\n";
 
-fn properties(schema: &Value) -> Vec<(String, Value)> {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-fn required(schema: &Value) -> BTreeSet<String> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
-}
-
 /// `int32` → `i32`, `int64` → `i64`, with `minimum >= 0` the unsigned type; no format is 64-bit.
 fn integer(schema: &Value) -> &'static str {
     let unsigned = schema
@@ -1503,14 +1323,6 @@ fn integer(schema: &Value) -> &'static str {
         (Some("uint64"), _) | (_, true) => "u64",
         _ => "i64",
     }
-}
-
-/// The `{name}`s of a path template, in order.
-fn template_names(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
 }
 
 #[cfg(test)]
@@ -1532,14 +1344,5 @@ mod tests {
         );
         assert_eq!(int(r#"{"type":"integer","minimum":0}"#), "u64");
         assert_eq!(int(r#"{"type":"integer"}"#), "i64");
-    }
-
-    #[test]
-    fn template_names_in_order() {
-        assert_eq!(
-            template_names("/play/{kind}/{entity_id}/segments/{index}"),
-            ["kind", "entity_id", "index"]
-        );
-        assert!(template_names("/status").is_empty());
     }
 }

@@ -15,6 +15,29 @@ pub fn ref_name(schema: &Value) -> Option<&str> {
         .and_then(|r| r.strip_prefix(REF_PREFIX))
 }
 
+/// An object schema's properties, in the contract's order.
+pub fn properties(schema: &Value) -> Vec<(String, Value)> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// An object schema's required property names.
+pub fn required(schema: &Value) -> BTreeSet<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The JSON types a node allows (`"type": "x"` or `"type": ["x", "null"]`).
 pub fn types(schema: &Value) -> Vec<&str> {
     match schema.get("type") {

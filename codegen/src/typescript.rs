@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use crate::naming::pascal;
-use crate::schema::{nullable_branch, ref_name, types};
+use crate::schema::{nullable_branch, properties, ref_name, required, types};
 use crate::Result;
 
 /// Declarations and type expressions for one contract's schemas.
@@ -381,27 +381,6 @@ impl<'a> Types<'a> {
             None => "JSON text.".to_owned(),
         }))
     }
-}
-
-fn properties(schema: &Value) -> Vec<(String, Value)> {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-fn required(schema: &Value) -> BTreeSet<String> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
 }
 
 /// `"a" | "b" | (string & {})`: the listed strings, still open to others (`string & {}` keeps the
