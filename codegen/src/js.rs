@@ -151,6 +151,23 @@ pub fn generate(resolved: &Value, header: &str) -> Result<Vec<File>> {
     }
     js.push_str(&root_class(root, &root_getters, &kept));
     dts.push_str(&root_interface(title, root, &root_members, &kept));
+    // The package's declarations are one module: a second API's schemas (KinBot's `ErrorBody`
+    // beside Kino's) live in their own namespace so the names never merge.
+    if let Some(namespace) = conventions["js"]["namespace"].as_str() {
+        if !is_identifier(namespace) {
+            return Err(format!(
+                "conventions.js.namespace {namespace:?} is not an identifier"
+            ));
+        }
+        let body = dts
+            .strip_prefix(header)
+            .ok_or("the declarations start with the header")?;
+        dts = format!(
+            "{header}export declare namespace {namespace} {{
+{body}}}
+"
+        );
+    }
     Ok(vec![
         File {
             name: format!("{api}.js"),
@@ -325,6 +342,11 @@ fn argument(wire: &str) -> String {
     }
 }
 
+/// Text safe inside a `/** … */` comment: a `*/` in it (the media type `*/*`) would end the comment.
+fn comment_text(text: &str) -> String {
+    text.replace("*/", "*\\/")
+}
+
 /// One line of JSDoc naming the operation.
 fn doc(plan: &Plan) -> String {
     let public = if plan.public {
@@ -367,8 +389,9 @@ fn request_object(plan: &Plan) -> String {
             ));
             fields.push("form: body".to_owned());
         }
-        Some(Body::Unsendable { media_type }) => {
-            fields.push(format!("bodyType: {}", json_string(media_type)))
+        Some(Body::Raw { media_type }) => {
+            fields.push(format!("bodyType: {}", json_string(media_type)));
+            fields.push("raw: body".to_owned());
         }
         None => {}
     }
@@ -528,8 +551,18 @@ fn handle_interface(types: &Types, class: &str, tag: &str, plans: &[&Plan]) -> R
             params.push(format!("{}: {ts}", p.arg));
         }
         if let Some(query) = &plan.query_type {
-            let optional = if plan.query_optional() { "?" } else { "" };
-            params.push(format!("query{optional}: {query}"));
+            // An optional argument cannot come before a required one: with a required body, an
+            // optional query is passed as `undefined`.
+            let body_required = match &plan.body {
+                Some(Body::Json { required, .. }) => *required,
+                Some(_) => true,
+                None => false,
+            };
+            params.push(match (plan.query_optional(), body_required) {
+                (true, true) => format!("query: {query} | undefined"),
+                (true, false) => format!("query?: {query}"),
+                (false, _) => format!("query: {query}"),
+            });
         }
         match &plan.body {
             Some(Body::Json {
@@ -540,12 +573,9 @@ fn handle_interface(types: &Types, class: &str, tag: &str, plans: &[&Plan]) -> R
                 params.push(format!("body{optional}: {ts}"));
             }
             Some(Body::Form) => params.push("body: readonly FormPart[]".to_owned()),
-            Some(Body::Unsendable { media_type }) => {
-                let _ = write!(
-                    notes,
-                    " It takes a `{media_type}` body and the transport sends JSON bodies only, so it rejects with a `KinlinkError` of kind `invalid_argument` before anything is sent."
-                );
-                params.push("body: Uint8Array".to_owned());
+            Some(Body::Raw { media_type }) => {
+                let _ = write!(notes, " It takes a `{media_type}` body, sent as given.");
+                params.push("body: RawBody".to_owned());
             }
             None => {}
         }
@@ -579,8 +609,8 @@ fn handle_interface(types: &Types, class: &str, tag: &str, plans: &[&Plan]) -> R
         let params = params.join(", ");
         let _ = writeln!(
             out,
-            "  /** {}{notes} */\n  {}({params}): {returns};",
-            doc(plan),
+            "  /** {} */\n  {}({params}): {returns};",
+            comment_text(&format!("{}{notes}", doc(plan))),
             plan.js_method
         );
         if let Some(item) = plan.pages {

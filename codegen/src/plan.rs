@@ -24,8 +24,8 @@ pub enum Response<'a> {
     Json(&'a Value),
     /// JSON for these statuses, nothing for the other successes.
     JsonWhen(&'a Value, Vec<u16>),
-    /// A body that is not JSON, with its documented media type.
-    Bytes(&'a str),
+    /// A body that is not JSON, with its documented media types (comma-separated, as `Accept` takes them).
+    Bytes(String),
     WebSocket,
 }
 
@@ -52,15 +52,15 @@ pub enum Body<'a> {
     },
     /// A `multipart/form-data` body the caller builds part by part.
     Form,
-    /// A body of another media type, which the transport cannot send: the call fails before sending.
-    Unsendable { media_type: &'a str },
+    /// A body of another media type, sent as the bytes the caller gives with their content type.
+    Raw { media_type: &'a str },
 }
 
 impl Body<'_> {
     /// The media type the operation documents.
     pub fn media_type(&self) -> &str {
         match self {
-            Body::Json { media_type, .. } | Body::Unsendable { media_type } => media_type,
+            Body::Json { media_type, .. } | Body::Raw { media_type } => media_type,
             Body::Form => FORM_MEDIA_TYPE,
         }
     }
@@ -221,13 +221,13 @@ fn operation<'a>(
             let content = body["content"]
                 .as_object()
                 .ok_or("a request body without content")?;
+            // With several media types, JSON is the one sent (the others stay reachable as raw
+            // bytes through the generic call).
             let (media_type, entry) = content
                 .iter()
-                .next()
+                .find(|(media_type, _)| json_media_types.contains(&media_type.as_str()))
+                .or_else(|| content.iter().next())
                 .ok_or("a request body without media types")?;
-            if content.len() > 1 {
-                return Err("request bodies with several media types are not supported".into());
-            }
             Some(if json_media_types.contains(&media_type.as_str()) {
                 Body::Json {
                     schema: &entry["schema"],
@@ -237,7 +237,7 @@ fn operation<'a>(
             } else if media_type == FORM_MEDIA_TYPE {
                 Body::Form
             } else {
-                Body::Unsendable { media_type }
+                Body::Raw { media_type }
             })
         }
     };
@@ -281,13 +281,28 @@ fn response<'a>(op: &'a Value, json_media_types: &[&str]) -> Result<Response<'a>
         if responses.contains_key("101") {
             return Ok(Response::WebSocket);
         }
+        // A browser endpoint that only redirects (an OAuth callback): the call succeeds or fails
+        // with its status and has nothing to read.
+        if responses.keys().any(|status| status.starts_with('3')) {
+            return Ok(Response::Empty);
+        }
         return Err("no success response".into());
     }
     let mut bodies: Vec<(u16, &str, &Value)> = Vec::new();
     for (status, response) in &successes {
         if let Some(content) = response.get("content").and_then(Value::as_object) {
             if content.len() > 1 {
-                return Err(format!("response {status} offers several media types"));
+                // Several media types are fine for bytes (an image as JPEG, PNG or WebP), not for JSON.
+                if content
+                    .keys()
+                    .any(|m| json_media_types.contains(&m.as_str()))
+                {
+                    return Err(format!(
+                        "response {status} offers JSON and other media types"
+                    ));
+                }
+                let accept: Vec<&str> = content.keys().map(String::as_str).collect();
+                return Ok(Response::Bytes(accept.join(", ")));
             }
             if let Some((media_type, entry)) = content.iter().next() {
                 bodies.push((*status, media_type, &entry["schema"]));
@@ -304,7 +319,7 @@ fn response<'a>(op: &'a Value, json_media_types: &[&str]) -> Result<Response<'a>
         return Err("success responses with different bodies need a choice in the overlay".into());
     }
     if !json_media_types.contains(&media_type) {
-        return Ok(Response::Bytes(media_type));
+        return Ok(Response::Bytes(media_type.to_owned()));
     }
     if bodies.len() == successes.len() {
         Ok(Response::Json(schema))

@@ -120,8 +120,8 @@ enum Body {
     },
     /// A `multipart/form-data` body: the method takes a [`Multipart`] form the caller builds.
     Form,
-    /// A body of another media type, which the transport cannot send: the method fails before sending.
-    Unsendable { media_type: String },
+    /// A body of another media type: the caller gives its bytes and content type.
+    Raw { media_type: String },
 }
 
 struct Param {
@@ -674,10 +674,10 @@ impl Gen<'_> {
         // so it decodes into the catch-all instead of a second variant of that name.
         let known: Vec<(&String, String)> = values
             .iter()
-            .map(|v| (v, pascal(v)))
+            .map(|v| (v, variant_name(v)))
             .filter(|(_, variant)| variant != catch_all)
             .collect();
-        let folded = values.iter().find(|v| pascal(v) == *catch_all);
+        let folded = values.iter().find(|v| variant_name(v) == *catch_all);
         let ts: Vec<String> = values
             .iter()
             .map(|v| format!("{v:?}"))
@@ -729,7 +729,10 @@ impl Gen<'_> {
             .collect();
         let mut out = format!(
             "/// Schema `{name}`: objects told apart by `{tag}`; one this contract does not list is kept whole as [`{type_name}::{catch_all}`].\n\
-             #[derive(Debug, Clone, PartialEq)]\n{}pub enum {type_name} {{\n",
+             #[derive(Debug, Clone, PartialEq)]\n\
+             // Variants are the events as sent, decoded once and matched on; boxing them would only\n\
+             // make every match deref.\n\
+             #[allow(clippy::large_enum_variant)]\n{}pub enum {type_name} {{\n",
             self.tsify_type(&ts.join(" | "))
         );
         for v in variants {
@@ -800,7 +803,7 @@ impl Gen<'_> {
                 media_type: (*media_type).to_owned(),
             }),
             Some(crate::plan::Body::Form) => Some(Body::Form),
-            Some(crate::plan::Body::Unsendable { media_type }) => Some(Body::Unsendable {
+            Some(crate::plan::Body::Raw { media_type }) => Some(Body::Raw {
                 media_type: (*media_type).to_owned(),
             }),
         };
@@ -810,7 +813,7 @@ impl Gen<'_> {
             crate::plan::Response::JsonWhen(schema, statuses) => {
                 Response::JsonWhen(self.ty(schema, "response")?, statuses.clone())
             }
-            crate::plan::Response::Bytes(media_type) => Response::Bytes((*media_type).to_owned()),
+            crate::plan::Response::Bytes(media_type) => Response::Bytes(media_type.clone()),
             crate::plan::Response::WebSocket => Response::WebSocket,
         };
         let pages = match op.pages {
@@ -880,7 +883,7 @@ impl Gen<'_> {
              #[allow(unused_imports)]\n\
              use crate::transport::request_parts::{{path_segment, websocket_url, BytesResponse, Query}};\n\
              #[allow(unused_imports)]\n\
-             use crate::transport::{{paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestOptions}};\n\
+             use crate::transport::{{paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions}};\n\
              use crate::Client;\n\n\
              /// The operations tagged `{tag}` in the contract.\n\
              #[derive(Debug, Clone)]\n\
@@ -918,7 +921,7 @@ impl Gen<'_> {
                 ..
             }) => args.push(format!("body: Option<&{ty}>")),
             Some(Body::Form) => args.push("form: &Multipart".to_owned()),
-            Some(Body::Unsendable { .. }) => args.push("_body: &[u8]".to_owned()),
+            Some(Body::Raw { .. }) => args.push("body: RequestBody".to_owned()),
             None => {}
         }
         let args = if args.is_empty() {
@@ -967,10 +970,11 @@ impl Gen<'_> {
                 required: false, ..
             }) => "body".to_owned(),
             Some(Body::Form) => "Some(form.encode()?)".to_owned(),
+            Some(Body::Raw { .. }) => "Some(body)".to_owned(),
             _ => "None::<&()>".to_owned(),
         };
         // A form is encoded here, so it takes the transport's calls for an encoded body.
-        let form = matches!(plan.body, Some(Body::Form));
+        let form = matches!(plan.body, Some(Body::Form | Body::Raw { .. }));
         let call = |name: &str, extra: &str| {
             let (name, tail) = match (form, name) {
                 (true, "empty") => ("read_body", ".map(drop)"),
@@ -982,23 +986,6 @@ impl Gen<'_> {
                 "self.client.transport().{name}(Method::{verb}, {path_expr}, {query_expr}, {body_expr}, {extra}&self.options).await{tail}"
             )
         };
-        if let Some(Body::Unsendable { media_type }) = &plan.body {
-            let ok = match &plan.response {
-                Response::Json(ty) => ty.rust.clone(),
-                Response::JsonWhen(ty, _) => format!("Option<{}>", ty.rust),
-                Response::Bytes(_) => "BytesResponse".into(),
-                _ => "()".into(),
-            };
-            let message = format!(
-                "{} takes a {media_type} body, which the transport cannot send yet",
-                plan.key
-            );
-            return Ok(format!(
-                "{doc}///\n/// The transport sends JSON bodies only, so this fails with [`ErrorKind::InvalidArgument`] before anything is sent.\npub async fn {}(&self{args}) -> Result<{ok}, ApiError> {{\nErr(ApiError::new(ErrorKind::InvalidArgument, {}))\n}}\n\n",
-                plan.rust_method,
-                rust_string(&message)
-            ));
-        }
         let method = &plan.rust_method;
         let mut out = match &plan.response {
             Response::Empty => format!(
@@ -1129,6 +1116,17 @@ impl Gen<'_> {
     }
 }
 
+/// A string enum value's variant: its words in PascalCase, or for a value with no letters or digits
+/// (KinBot's reaction emoji) its code points, `U1f44d`.
+fn variant_name(value: &str) -> String {
+    let name = pascal(value);
+    if !name.is_empty() {
+        return name;
+    }
+    let points: Vec<String> = value.chars().map(|c| format!("{:x}", c as u32)).collect();
+    format!("U{}", points.join("U"))
+}
+
 fn query_struct(name: &str, plan: &Plan, tsify: bool) -> String {
     let mut fields = String::new();
     let all_optional = plan
@@ -1181,7 +1179,7 @@ fn operations_table(plans: &[Plan]) -> String {
             Response::WebSocket => ("WebSocket", None, "String".to_owned()),
         };
         let body = match &plan.body {
-            Some(Body::Json { media_type, .. }) | Some(Body::Unsendable { media_type }) => {
+            Some(Body::Json { media_type, .. }) | Some(Body::Raw { media_type }) => {
                 format!("Some({})", rust_string(media_type))
             }
             Some(Body::Form) => format!("Some({})", rust_string(crate::plan::FORM_MEDIA_TYPE)),

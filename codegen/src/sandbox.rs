@@ -26,28 +26,39 @@ pub struct SandboxFile {
 
 /// The operation table and the served document.
 pub fn generate(resolved: &Value, header: &str) -> Result<Vec<SandboxFile>> {
-    Ok(vec![
-        SandboxFile {
+    let stores_types = resolved["conventions"]["sandbox"]["stored_types"]
+        .as_array()
+        .is_some_and(|types| !types.is_empty());
+    let stored = stores_types
+        .then(|| -> Result<SandboxFile> {
+            Ok(SandboxFile {
+                name: "stored.rs".into(),
+                text: stored_types(resolved, header)?,
+                rust: true,
+            })
+        })
+        .transpose()?;
+    Ok([
+        Some(SandboxFile {
             name: "operations.rs".into(),
             text: operation_table(resolved, header)?,
             rust: true,
-        },
-        SandboxFile {
-            name: "stored.rs".into(),
-            text: stored_types(resolved, header)?,
-            rust: true,
-        },
-        SandboxFile {
+        }),
+        stored,
+        Some(SandboxFile {
             name: "routes.rs".into(),
             text: route_traits(resolved, header)?,
             rust: true,
-        },
-        SandboxFile {
+        }),
+        Some(SandboxFile {
             name: "openapi.json".into(),
             text: crate::json::to_text(&openapi_document(resolved)?),
             rust: false,
-        },
-    ])
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect())
 }
 
 fn operations(resolved: &Value) -> Result<&Map<String, Value>> {
@@ -92,7 +103,17 @@ fn operation_table(resolved: &Value, header: &str) -> Result<String> {
          \x20   /// Served without a credential.\n\
          \x20   pub public: bool,\n\
          }}\n\n\
-         pub const OPERATIONS: &[Operation] = &[\n{rows}];\n"
+         pub const OPERATIONS: &[Operation] = &[\n{rows}];\n\n\
+         /// The operation of a routed request, from its method and the route template the router\n\
+         /// matched (axum's `MatchedPath`): one map lookup, built once, instead of matching the path again.\n\
+         pub fn operation_at(method: &str, template: &str) -> Option<&'static Operation> {{\n\
+         \x20   type ByRoute = std::collections::HashMap<(&'static str, &'static str), &'static Operation>;\n\
+         \x20   static BY_ROUTE: std::sync::OnceLock<ByRoute> = std::sync::OnceLock::new();\n\
+         \x20   BY_ROUTE\n\
+         \x20       .get_or_init(|| OPERATIONS.iter().map(|op| ((op.method, op.path), op)).collect())\n\
+         \x20       .get(&(method, template))\n\
+         \x20       .copied()\n\
+         }}\n"
     ))
 }
 

@@ -97,6 +97,17 @@ impl<'a> Types<'a> {
             }
             return Ok(format!("{}<{}>", self.name(name), rendered.join(", ")));
         }
+        // `anyOf` of simple branches (KinBot's Timestamp: a date-time string or epoch ms) is their union.
+        if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
+            let mut members: Vec<String> = Vec::new();
+            for branch in branches {
+                let member = self.of(branch, hint)?;
+                if !members.contains(&member) {
+                    members.push(member);
+                }
+            }
+            return Ok(members.join(" | "));
+        }
         let all = types(node);
         let nullable = all.contains(&"null");
         let main: Vec<&str> = all.into_iter().filter(|t| *t != "null").collect();

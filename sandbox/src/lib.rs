@@ -11,6 +11,7 @@ mod faults;
 mod headers;
 mod host_guard;
 mod ids;
+mod kinbot;
 mod kino;
 mod openai;
 mod refusal;
@@ -180,6 +181,7 @@ pub async fn start(config: Config) -> Result<Sandbox, StartError> {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(kino::router(state.clone()))
+        .merge(kinbot::router(state.clone()))
         .merge(openai::router(state.clone()))
         .merge(faults::router())
         .fallback(console::serve)

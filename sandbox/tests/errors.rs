@@ -156,11 +156,12 @@ async fn kino_errors_are_exactly_what_kino_sends() {
     let dir = tempfile::tempdir().unwrap();
     let app = app(AppState::new(&config(&dir)).unwrap());
 
-    // Outside /api/v1: an empty 404, no key needed.
+    // Outside /api/v1 the paths are KinBot's (the sandbox serves both APIs on one origin; see
+    // tests/kinbot.rs): a Kino-only path there is KinBot's 401 without a session.
     for path in ["/api", "/api/", "/api/v2/status", "/api/docs-not"] {
         let reply = send(&app, req("GET", path).body(Body::empty()).unwrap()).await;
-        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(reply.body.is_empty(), "{path}: {}", reply.text());
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(reply.json()["error"]["code"], "UNAUTHORIZED", "{path}");
     }
     // The middleware's 401 is empty.
     let unauthed = send(

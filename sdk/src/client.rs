@@ -50,6 +50,12 @@ impl Client {
     pub fn kino(&self) -> crate::kino::Kino<'_> {
         crate::kino::Kino::new(self)
     }
+
+    /// KinBot's API (`/api`).
+    #[cfg(feature = "kinbot")]
+    pub fn kinbot(&self) -> crate::kinbot::KinBot<'_> {
+        crate::kinbot::KinBot::new(self)
+    }
 }
 
 /// Settings for a [`Client`].

@@ -28,6 +28,9 @@ mod wire;
 #[cfg(feature = "kino")]
 pub mod kino;
 
+#[cfg(feature = "kinbot")]
+pub mod kinbot;
+
 #[cfg(feature = "openai")]
 pub mod openai;
 

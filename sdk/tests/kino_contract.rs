@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use futures_util::StreamExt;
 use kinlink::kino::generated::{
     AppEvent, CreateMovie, DownloadState, HealthStatus, HistoryListQuery, PlayKind,
-    PlaybackPrepareQuery, ResponseInfo, SchemaInfo, OPERATIONS, SCHEMAS,
+    PlaybackPrepareQuery, SchemaInfo, OPERATIONS, SCHEMAS,
 };
-use kinlink::transport::{Method, Multipart};
+use kinlink::transport::Multipart;
 use kinlink::{Client, Credentials, ErrorKind};
 use serde_json::{json, Map, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -32,17 +32,6 @@ fn schema_info(name: &str) -> &'static SchemaInfo {
         .unwrap_or_else(|| panic!("no generated type for schema {name}"))
 }
 
-fn method_of(name: &str) -> Method {
-    match name {
-        "GET" => Method::Get,
-        "POST" => Method::Post,
-        "PUT" => Method::Put,
-        "PATCH" => Method::Patch,
-        "DELETE" => Method::Delete,
-        other => panic!("the contract uses {other}, which the transport has no Method for"),
-    }
-}
-
 /// JSON equality where `1` and `1.0` are the same number (floats keep their `.0` on the wire).
 fn same_json(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -59,113 +48,23 @@ fn same_json(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn template_names(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
-}
+#[macro_use]
+mod support;
+
+operations_follow_the_contract!(
+    kinlink::kino::generated,
+    "../contracts/kino.json",
+    "src/js/generated/kino.operations.json"
+);
 
 #[test]
-fn every_contract_operation_has_a_generated_method() {
+fn the_contract_has_kinos_178_operations() {
     let contract = load(CONTRACT);
-    let operations = contract["operations"].as_object().unwrap();
-    assert_eq!(operations.len(), 178, "Kino 0.3 documents 178 operations");
     assert_eq!(
-        OPERATIONS.len(),
-        operations.len(),
-        "one generated method per operation"
+        contract["operations"].as_object().unwrap().len(),
+        178,
+        "Kino 0.3 documents 178 operations"
     );
-    let mut methods = BTreeSet::new();
-    for (key, op) in operations {
-        let method = method_of(op["method"].as_str().unwrap());
-        let path = op["path"].as_str().unwrap();
-        let info = OPERATIONS
-            .iter()
-            .find(|i| i.method == method && i.path == path)
-            .unwrap_or_else(|| panic!("{key} has no generated method"));
-        assert_eq!(info.operation_id, op["operation_id"], "{key}");
-        assert_eq!(info.tag, op["tags"][0], "{key}");
-        let params = op["parameters"].as_array().unwrap();
-        let named = |location: &str| -> BTreeSet<String> {
-            params
-                .iter()
-                .filter(|p| p["in"] == location)
-                .map(|p| p["name"].as_str().unwrap().to_owned())
-                .collect()
-        };
-        // Path arguments come in the order the template names them.
-        let path_params: Vec<String> = info.path_params.iter().map(|p| p.to_string()).collect();
-        assert_eq!(path_params, template_names(path), "{key}");
-        assert_eq!(
-            info.path_params
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<BTreeSet<_>>(),
-            named("path"),
-            "{key}"
-        );
-        assert_eq!(
-            info.query_params
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<BTreeSet<_>>(),
-            named("query"),
-            "{key}"
-        );
-        assert_eq!(
-            info.query_type.is_some(),
-            !named("query").is_empty(),
-            "{key}"
-        );
-        let body = op.get("request_body").map(|b| {
-            b["content"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .next()
-                .unwrap()
-                .clone()
-        });
-        assert_eq!(info.request_body.map(str::to_owned), body, "{key}");
-        let success: Vec<(&String, &Value)> = op["responses"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .filter(|(status, _)| status.starts_with('2'))
-            .collect();
-        let media: BTreeSet<&String> = success
-            .iter()
-            .filter_map(|(_, r)| r.get("content"))
-            .flat_map(|c| c.as_object().unwrap().keys())
-            .collect();
-        match info.response {
-            ResponseInfo::WebSocket => {
-                assert!(
-                    success.is_empty() && op["responses"].get("101").is_some(),
-                    "{key}"
-                )
-            }
-            ResponseInfo::Empty => assert!(media.is_empty(), "{key} has a body to return"),
-            _ => {
-                // A body the document left out (`GET /blocklist`) is added by the overlay; every
-                // other success body is the document's own.
-                if !media.is_empty() {
-                    assert_eq!(
-                        media.into_iter().next().map(String::as_str),
-                        info.response_media_type,
-                        "{key}"
-                    );
-                }
-            }
-        }
-        assert!(
-            methods.insert((info.handle, info.rust_method)),
-            "{key}: {}().{}() is generated twice",
-            info.handle,
-            info.rust_method
-        );
-    }
 }
 
 #[test]
@@ -875,8 +774,9 @@ async fn generated_methods_send_what_the_contract_says() {
 
 #[test]
 fn generated_type_names_leave_the_hand_written_typescript_names_alone() {
-    // Every wire type declares a TypeScript name of the same spelling in one `.d.ts`, so a generated
-    // type named like a hand-written one would merge two different interfaces.
+    // Kino's generated declarations share the package's top-level TypeScript names with the
+    // hand-written (tsify) types, so a generated type named like a hand-written one would merge two
+    // different interfaces. (KinBot's are declared in their own namespace.)
     let names = |dir: &Path, generated: bool| -> BTreeSet<String> {
         let mut names = BTreeSet::new();
         let mut stack = vec![dir.to_owned()];
@@ -884,9 +784,13 @@ fn generated_type_names_leave_the_hand_written_typescript_names_alone() {
             for entry in std::fs::read_dir(&dir).unwrap().flatten() {
                 let path = entry.path();
                 let in_generated = path.components().any(|c| c.as_os_str() == "generated");
+                let kinbot = path.components().any(|c| c.as_os_str() == "kinbot");
                 if path.is_dir() {
                     stack.push(path);
-                } else if in_generated == generated && path.extension().is_some_and(|e| e == "rs") {
+                } else if in_generated == generated
+                    && !(generated && kinbot)
+                    && path.extension().is_some_and(|e| e == "rs")
+                {
                     for line in std::fs::read_to_string(&path).unwrap().lines() {
                         let line = line.trim_start();
                         for prefix in ["pub struct ", "pub enum "] {

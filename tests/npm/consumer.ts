@@ -3,8 +3,9 @@ import {
   KinlinkClient, isKinlinkError, type KinlinkError,
   type ChatCompletion, type ChatCompletionChunk, type ChatCompletionStream, type Model,
   type KinoApi, type Movie, type Page, type History, type ContentStatus, type StatusResponse,
-  type ServerStatus, type ConfigResponse, type ConfigUpdate,
+  type ServerStatus, type ConfigResponse, type ConfigUpdate, type ErrorBody,
   type PlayPrepareReply, type BytesResponse, type CreateMovie, type FormPart, type RestoreReply,
+  type KinBot,
 } from "kinlink";
 
 async function main(): Promise<void> {
@@ -65,6 +66,27 @@ async function main(): Promise<void> {
   await client.chat.completions.create({ model: "m", messages: [{ role: "robot", content: "x" }] });
   console.log(version, state, port, wrong, completion, final);
   await generated(client);
+  await kinbot(client);
+}
+
+// KinBot's generated methods: its schemas live in the KinBot namespace, apart from Kino's.
+async function kinbot(client: KinlinkClient): Promise<void> {
+  const api: KinBot.KinBotApi = client.kinbot;
+  const list: KinBot.KinList = await api.kins.list();
+  for (const kin of list.kins) {
+    const created: KinBot.Timestamp = kin.createdAt;
+    const when: string | number = created;
+    const avatar: string | null = kin.avatarUrl;
+    console.log(kin.id, kin.name, when, avatar);
+  }
+  const sent: KinBot.SendMessageResponse = await api.messages.send("my-kin", { content: "hello" });
+  // @ts-expect-error: a message needs its content
+  await api.messages.send("my-kin", {});
+  await api.miniApps.setStorage("app-1", "greeting", { value: { text: "hi" } });
+  // Kino's ErrorBody and KinBot's are different types of the same name.
+  const kinoError: ErrorBody = { error: { code: "not_found", message: "m" } };
+  const kinbotError: KinBot.ErrorBody = { error: { code: "KIN_NOT_FOUND", message: "m" } };
+  console.log(sent, kinoError, kinbotError);
 }
 
 // The generated Kino methods: argument and result types follow the contract.

@@ -14,26 +14,10 @@ mod operations;
 #[path = "generated/routes.rs"]
 pub mod routes;
 
-pub use operations::{Operation, OPERATIONS};
+pub use operations::{operation_at, Operation, OPERATIONS};
 
 /// The contract as an OpenAPI 3.1 document (no prose: structure only).
 pub const OPENAPI_JSON: &str = include_str!("generated/openapi.json");
-
-/// The operation of a routed request, from the method and the route template the router matched
-/// (axum's `MatchedPath`): one map lookup, built once, instead of matching the path again.
-pub fn operation_at(method: &str, template: &str) -> Option<&'static Operation> {
-    type ByRoute = HashMap<(&'static str, &'static str), &'static Operation>;
-    static BY_ROUTE: OnceLock<ByRoute> = OnceLock::new();
-    BY_ROUTE
-        .get_or_init(|| {
-            OPERATIONS
-                .iter()
-                .map(|op| ((op.method, op.path), op))
-                .collect()
-        })
-        .get(&(method, template))
-        .copied()
-}
 
 /// The document, parsed once.
 pub fn document() -> &'static Value {

@@ -6,7 +6,8 @@
 //! - extractor rejections (bad JSON, wrong shape, missing content type, bad query values, a body
 //!   over the limit) are axum's plain-text bodies with 400/415/422/413;
 //! - a known path with another method is axum's 405 with an empty body;
-//! - a path that is not in the contract (inside or outside `/api/v1`) is 404 with an empty body;
+//! - a path under `/api/v1` that is not in the contract is 404 with an empty body (the rest of
+//!   `/api` is KinBot's);
 //! - an operation of the contract the sandbox does not serve answers 501 in the envelope, naming
 //!   the operation.
 //!
@@ -159,10 +160,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             faults::apply_kino,
         ))
         .layer(middleware::from_fn_with_state(state, require_key));
+    // The rest of `/api` is KinBot's (`crate::kinbot`).
     Router::new()
-        .route("/api", any(unknown_path))
-        .route("/api/", any(unknown_path))
-        .route("/api/{*rest}", any(unknown_path))
         .route("/api-docs/openapi.json", get(openapi_document))
         .merge(v1)
 }

@@ -42,9 +42,19 @@ export interface KinlinkRequest {
   body?: unknown;
   /** A `multipart/form-data` body instead of `body`: its parts in order. */
   form?: readonly FormPart[];
-  /** The media type of the body the operation takes, when it is neither JSON nor a form: the call then
-   * rejects with kind `invalid_argument` before sending. */
+  /** A body of another media type instead of `body`: its bytes, sent as given. */
+  raw?: RawBody;
+  /** The media type of the body the operation takes: `application/json` (the default, `body`),
+   * `multipart/form-data` (`form`) or any other (`raw`). */
   bodyType?: string;
+}
+
+/** A request body sent as given. */
+export interface RawBody {
+  /** The bytes, or text sent as UTF-8. */
+  data: Uint8Array | ArrayBuffer | string;
+  /** The `Content-Type`; default the operation's media type (`application/octet-stream` for a wildcard). */
+  contentType?: string;
 }
 
 /** One part of a `multipart/form-data` body: a text field (`value`) or a file (`data`). */
@@ -165,11 +175,7 @@ impl Prepared {
                 })
                 .transpose()?,
             Some("multipart/form-data") => Some(form(&member("form"))?.encode()?),
-            Some(media_type) => {
-                return Err(invalid(format!(
-                    "{method} {path} takes a {media_type} body, which the transport cannot send yet"
-                )))
-            }
+            Some(media_type) => Some(raw(&member("raw"), media_type)?),
         };
         let json_statuses = json("jsonStatuses")?
             .map(|text| {
@@ -246,6 +252,35 @@ impl Prepared {
         });
         Ok(Box::pin(pages.map(|item| item.and_then(|raw| parse(&raw)))))
     }
+}
+
+/// A `RawBody` as the bytes it carries; a media type with a wildcard is no `Content-Type` to send.
+fn raw(body: &JsValue, media_type: &str) -> Result<RequestBody, ApiError> {
+    let member = |name: &str| Reflect::get(body, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let data = member("data");
+    let bytes = if let Some(text) = data.as_string() {
+        text.into_bytes()
+    } else if data.is_instance_of::<Uint8Array>() || data.is_instance_of::<js_sys::ArrayBuffer>() {
+        Uint8Array::new(&data).to_vec()
+    } else {
+        return Err(invalid(
+            "request.raw.data must be a string, a Uint8Array or an ArrayBuffer".into(),
+        ));
+    };
+    let content_type = match member("contentType").as_string() {
+        Some(given) if given.contains(['\r', '\n']) => {
+            return Err(invalid(
+                "request.raw.contentType may not contain a line break".into(),
+            ))
+        }
+        Some(given) => given,
+        None if media_type.contains('*') => "application/octet-stream".to_owned(),
+        None => media_type.to_owned(),
+    };
+    Ok(RequestBody {
+        content_type,
+        bytes,
+    })
 }
 
 /// A `FormPart[]` as a [`Multipart`] form.

@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::error::to_js_error;
+#[cfg(feature = "kinbot")]
+use super::kinbot::create_kinbot_api;
 #[cfg(feature = "kino")]
 use super::kino::create_kino_api;
 #[cfg(feature = "openai")]
@@ -185,6 +187,16 @@ impl JsClient {
             inner: self.inner.clone(),
         };
         create_kino_api(client)
+    }
+
+    /// KinBot's API: a handle per tag of its contract, declared in the `KinBot` namespace.
+    #[cfg(feature = "kinbot")]
+    #[wasm_bindgen(getter, unchecked_return_type = "KinBot.KinBotApi")]
+    pub fn kinbot(&self) -> JsValue {
+        let client = JsClient {
+            inner: self.inner.clone(),
+        };
+        create_kinbot_api(client)
     }
 
     /// OpenAI-compatible chat completions.

@@ -8,6 +8,8 @@ mod chat_stream;
 mod client;
 mod error;
 mod item_stream;
+#[cfg(feature = "kinbot")]
+mod kinbot;
 #[cfg(feature = "kino")]
 mod kino;
 #[cfg(feature = "openai")]

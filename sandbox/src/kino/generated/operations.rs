@@ -1263,3 +1263,19 @@ pub const OPERATIONS: &[Operation] = &[
         public: false,
     },
 ];
+
+/// The operation of a routed request, from its method and the route template the router
+/// matched (axum's `MatchedPath`): one map lookup, built once, instead of matching the path again.
+pub fn operation_at(method: &str, template: &str) -> Option<&'static Operation> {
+    type ByRoute = std::collections::HashMap<(&'static str, &'static str), &'static Operation>;
+    static BY_ROUTE: std::sync::OnceLock<ByRoute> = std::sync::OnceLock::new();
+    BY_ROUTE
+        .get_or_init(|| {
+            OPERATIONS
+                .iter()
+                .map(|op| ((op.method, op.path), op))
+                .collect()
+        })
+        .get(&(method, template))
+        .copied()
+}

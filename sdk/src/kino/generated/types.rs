@@ -430,6 +430,9 @@ pub struct AppEventRated {
 
 /// Schema `AppEvent`: objects told apart by `event`; one this contract does not list is kept whole as [`AppEvent::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum AppEvent {
     /// `event: "movie_added"`
     MovieAdded(AppEventMovieAdded),
@@ -1049,6 +1052,9 @@ pub struct BackendStateNotApplicable {
 
 /// Schema `BackendState`: objects told apart by `status`; one this contract does not list is kept whole as [`BackendState::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum BackendState {
     /// `status: "available"`
     Available(BackendStateAvailable),
@@ -2150,6 +2156,9 @@ pub struct DefinitionsRefreshStateFailed {
 
 /// Schema `DefinitionsRefreshState`: objects told apart by `status`; one this contract does not list is kept whole as [`DefinitionsRefreshState::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum DefinitionsRefreshState {
     /// `status: "idle"`
     Idle(DefinitionsRefreshStateIdle),
@@ -2673,6 +2682,9 @@ pub struct FfmpegDownloadStateFailed {
 
 /// Schema `FfmpegDownloadState`: objects told apart by `status`; one this contract does not list is kept whole as [`FfmpegDownloadState::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum FfmpegDownloadState {
     /// `status: "idle"`
     Idle(FfmpegDownloadStateIdle),
@@ -4098,6 +4110,9 @@ pub struct PollReplyInvalid {
 
 /// Schema `PollReply`: objects told apart by `state`; one this contract does not list is kept whole as [`PollReply::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum PollReply {
     /// `state: "pending"`
     Pending(PollReplyPending),
@@ -6091,6 +6106,9 @@ pub struct WatchNowRequestShowSmartPlay {
 
 /// Schema `WatchNowRequest`: objects told apart by `kind`; one this contract does not list is kept whole as [`WatchNowRequest::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum WatchNowRequest {
     /// `kind: "movie"`
     Movie(WatchNowRequestMovie),
@@ -6211,6 +6229,9 @@ pub struct WsClientFramePing {}
 
 /// Schema `WsClientFrame`: objects told apart by `type`; one this contract does not list is kept whole as [`WsClientFrame::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum WsClientFrame {
     /// `type: "auth"`
     Auth(WsClientFrameAuth),
@@ -6266,6 +6287,9 @@ pub struct WsServerFramePong {}
 
 /// Schema `WsServerFrame`: objects told apart by `type`; one this contract does not list is kept whole as [`WsServerFrame::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
+// Variants are the events as sent, decoded once and matched on; boxing them would only
+// make every match deref.
+#[allow(clippy::large_enum_variant)]
 pub enum WsServerFrame {
     /// `type: "auth_ok"`
     AuthOk(WsServerFrameAuthOk),

@@ -1,0 +1,163 @@
+//! KinBot API (`/api/...` outside Kino's `/api/v1`, and share links under `/s`): every route of the
+//! project's KinBot contract is routed, and answers as the real server does where the sandbox has no
+//! behaviour yet (wire facts §1–§2):
+//! - without credentials, a route that needs a session is `401` in KinBot's envelope
+//!   `{"error":{"code":"UNAUTHORIZED","message":"Authentication required"}}`;
+//! - an operation of the contract the sandbox does not serve answers `501` in that envelope, code
+//!   `NOT_IMPLEMENTED`, naming the operation;
+//! - an unknown path, or a method a path does not have, is Hono's plain-text `404 Not Found` (KinBot
+//!   has no 405), after the same session check.
+//!
+//! KinBot knows only its Better Auth session cookie; until the sandbox signs users in, its API key
+//! (in any of the forms `crate::auth` accepts) stands in for a session.
+
+pub mod contract;
+
+use std::collections::BTreeMap;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, on, MethodFilter, MethodRouter};
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::state::AppState;
+use contract::{operation_at, routes, Operation, OPERATIONS};
+
+/// The sandbox's KinBot: the operations it serves, by tag (the traits are generated from the
+/// contract). None yet: every operation is routed and answers 501 naming itself.
+struct KinBotSandbox;
+
+/// Tags of which the sandbox serves nothing yet.
+macro_rules! not_served {
+    ($($tag:ident),* $(,)?) => {
+        $(impl routes::$tag<AppState> for KinBotSandbox {})*
+    };
+}
+
+not_served!(
+    AccountsOperations,
+    AppOperations,
+    AuthOperations,
+    ChannelsOperations,
+    ContactsOperations,
+    CronsOperations,
+    CustomToolsOperations,
+    EventsOperations,
+    FilesOperations,
+    InvitationsOperations,
+    KinsOperations,
+    LogsOperations,
+    McpServersOperations,
+    MemoriesOperations,
+    MessagesOperations,
+    MiniAppsOperations,
+    NotificationsOperations,
+    PendingEmailSendsOperations,
+    PluginsOperations,
+    ProjectsOperations,
+    PromptsOperations,
+    ProvidersOperations,
+    QuickSessionsOperations,
+    SettingsOperations,
+    TasksOperations,
+    TicketsOperations,
+    ToolDomainsOperations,
+    ToolboxesOperations,
+    ToolsOperations,
+    UsageOperations,
+    UsersOperations,
+    VaultOperations,
+    VersionOperations,
+    WebhooksOperations,
+);
+
+impl routes::Operations<AppState> for KinBotSandbox {}
+
+/// Where the sandbox serves KinBot's contract (KinBot publishes none of its own).
+pub const OPENAPI_PATH: &str = "/api-docs/kinbot/openapi.json";
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for op in OPERATIONS {
+        let handler = routes::route(&KinBotSandbox, op).unwrap_or_else(|| {
+            let filter = MethodFilter::try_from(
+                Method::from_bytes(op.method.as_bytes())
+                    .expect("contract methods are HTTP methods"),
+            )
+            .expect("contract methods are routable");
+            on(filter, move || async move { not_implemented(op) })
+        });
+        let merged = match by_path.remove(op.path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        by_path.insert(op.path, merged);
+    }
+    let mut api = Router::new();
+    for (path, handler) in by_path {
+        // Hono answers a method a path does not have as an unknown path: 404, not 405.
+        api = api.route(path, handler.fallback(unknown_path));
+    }
+    api.route("/api/{*rest}", any(unknown_path))
+        .route("/api", any(unknown_path))
+        .route("/api/", any(unknown_path))
+        .layer(middleware::from_fn_with_state(state, require_session))
+        .route(OPENAPI_PATH, get(openapi_document))
+}
+
+/// KinBot's envelope `{"error":{"code","message"}}` (codes UPPER_SNAKE, §2.1).
+pub fn envelope(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
+}
+
+fn not_implemented(op: &Operation) -> Response {
+    envelope(
+        StatusCode::NOT_IMPLEMENTED,
+        "NOT_IMPLEMENTED",
+        &format!(
+            "{} {} ({}) is not implemented by the sandbox",
+            op.method, op.path, op.id
+        ),
+    )
+}
+
+/// Hono's answer to a path it has no route for (§2.1, shape 3).
+async fn unknown_path() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(CONTENT_TYPE, "text/plain; charset=UTF-8")],
+        "404 Not Found",
+    )
+        .into_response()
+}
+
+async fn openapi_document() -> Response {
+    ([(CONTENT_TYPE, "application/json")], contract::OPENAPI_JSON).into_response()
+}
+
+/// KinBot's auth middleware runs before its router: without a session every route but the public
+/// ones is 401, unknown paths included (§2.1).
+async fn require_session(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let public = req
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|route| operation_at(req.method().as_str(), route.as_str()))
+        .is_some_and(|op| op.public);
+    if public || crate::auth::is_authorized(&req, state.api_key()) {
+        next.run(req).await
+    } else {
+        envelope(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "Authentication required",
+        )
+    }
+}

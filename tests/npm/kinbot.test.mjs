@@ -1,0 +1,37 @@
+// KinBot through the npm package against a sandbox: the generated methods reach the sandbox's KinBot
+// routes, which answer as the real server does where the sandbox has no behaviour yet.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { startSandbox } from '../support/sandbox.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const { KinlinkClient, isKinlinkError } = require(join(process.env.KINLINK_NPM_NODE ?? join(root, 'target/npm/nodejs'), 'kinlink.js'));
+
+let sandbox;
+before(async () => { sandbox = await startSandbox(); });
+after(async () => { await sandbox?.stop(); });
+
+test('an operation the sandbox does not serve rejects with KinBot\'s 501 envelope naming it', async () => {
+  const client = new KinlinkClient(sandbox.url, sandbox.apiKey, { maxRetries: 0 });
+  await assert.rejects(client.kinbot.kins.list(), (error) => {
+    assert.ok(isKinlinkError(error));
+    assert.equal(error.status, 501);
+    assert.equal(error.code, 'NOT_IMPLEMENTED');
+    assert.match(error.message, /GET \/api\/kins \(list_kins\)/);
+    return true;
+  });
+  await assert.rejects(client.kinbot.miniApps.setStorage('app-1', 'greeting', { value: 'hi' }), (error) => error.status === 501 && /storage/.test(error.message));
+});
+
+test('without a session KinBot answers 401 UNAUTHORIZED in its envelope', async () => {
+  const client = new KinlinkClient(sandbox.url, undefined, { maxRetries: 0 });
+  await assert.rejects(client.kinbot.kins.list(), (error) => {
+    assert.equal(error.kind, 'unauthorized');
+    assert.equal(error.code, 'UNAUTHORIZED');
+    assert.match(error.message, /^Authentication required/);
+    return true;
+  });
+});
