@@ -22,6 +22,7 @@ operations_follow_the_contract!(
 );
 
 const DOCUMENT: &str = include_str!("../../contracts/kinbot.json");
+const OVERLAY: &str = include_str!("../../contracts/kinbot.overlay.json");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kinbot");
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -179,7 +180,8 @@ fn every_route_of_the_facts_is_in_the_contract() {
         }
     }
     // Routes the seed lists and the server does not mount are recorded instead of typed.
-    let not_mounted: BTreeSet<(String, String)> = document["x-not-mounted"]
+    let overlay: Value = serde_json::from_str(OVERLAY).unwrap();
+    let not_mounted: BTreeSet<(String, String)> = overlay["seed_differences"]["not_mounted"]
         .as_array()
         .into_iter()
         .flatten()
@@ -208,6 +210,56 @@ fn every_route_of_the_facts_is_in_the_contract() {
         missing.is_empty(),
         "routes of the facts missing from the contract: {missing:?}"
     );
+}
+
+#[test]
+fn every_seed_difference_names_an_operation_or_schema_and_cites_the_facts() {
+    let document = document();
+    let overlay: Value = serde_json::from_str(OVERLAY).unwrap();
+    let entries = overlay["seed_differences"]["operations"]
+        .as_array()
+        .unwrap();
+    assert!(entries.len() > 200, "{}", entries.len());
+    for entry in entries {
+        assert!(
+            entry["facts"].as_str().unwrap().starts_with("§11"),
+            "{entry}"
+        );
+        assert!(!entry["differs"].as_str().unwrap().is_empty(), "{entry}");
+        if let Some(key) = entry["operation"].as_str() {
+            let (method, path) = key.split_once(' ').unwrap();
+            assert!(
+                document["paths"][path][method.to_ascii_lowercase()].is_object(),
+                "{key} is not an operation"
+            );
+        } else if let Some(name) = entry["schema"].as_str() {
+            assert!(
+                document["components"]["schemas"][name].is_object(),
+                "{name}"
+            );
+        } else {
+            let name = entry["security_scheme"].as_str().unwrap();
+            assert!(
+                document["components"]["securitySchemes"][name].is_object(),
+                "{name}"
+            );
+        }
+    }
+    // Every paginated list the conventions name is an operation of the contract.
+    let ids: BTreeSet<&str> = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    for id in overlay["conventions"]["pagination"]["operations"]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
+        assert!(ids.contains(id.as_str()), "pagination names {id}");
+    }
 }
 
 #[test]
