@@ -66,7 +66,7 @@ struct Plan<'a> {
     body: Option<Body<'a>>,
     response: Response<'a>,
     /// The item schema, when the method gets an `…All` walker.
-    pages: Option<&'a Value>,
+    pages: Option<crate::plan::Pages<'a>>,
     public: bool,
 }
 
@@ -456,7 +456,25 @@ fn handle_class(class: &str, plans: &[&Plan]) -> Result<String> {
             Response::WebSocket => unreachable!("handled above"),
         };
         let _ = write!(out, "\n  {name}({args}) {{\n    return {call};\n  }}\n");
-        if plan.pages.is_some() {
+        if let Some(pages) = &plan.pages {
+            let request = match pages {
+                crate::plan::Pages::Cursor { .. } => request.clone(),
+                // The transport's pager is told where an offset page keeps its items.
+                crate::plan::Pages::Offset {
+                    items,
+                    has_more,
+                    offset,
+                    limit,
+                    ..
+                } => format!(
+                    "{}, paging: {{ style: \"offset\", items: {}, hasMore: {}, offset: {}, limit: {} }} }}",
+                    request.trim_end_matches(" }"),
+                    json_string(items),
+                    has_more.map_or("null".to_owned(), json_string),
+                    json_string(offset),
+                    json_string(limit)
+                ),
+            };
             let _ = write!(
                 out,
                 "\n  {name}All({args}) {{\n    return this.#client.requestPages({request}, options);\n  }}\n"
@@ -613,13 +631,17 @@ fn handle_interface(types: &Types, class: &str, tag: &str, plans: &[&Plan]) -> R
             comment_text(&format!("{}{notes}", doc(plan))),
             plan.js_method
         );
-        if let Some(item) = plan.pages {
+        if let Some(pages) = &plan.pages {
+            let how = match pages {
+                crate::plan::Pages::Cursor { .. } => "",
+                crate::plan::Pages::Offset { .. } => ", the offset advanced by each page",
+            };
             let _ = writeln!(
                 out,
-                "  /** Every item of `{}`, fetched page by page as the loop reads (`query.limit` per page). */\n  {}All({params}): AsyncItemStream<{}>;",
+                "  /** Every item of `{}`, fetched page by page as the loop reads (`query.limit` per page{how}). */\n  {}All({params}): AsyncItemStream<{}>;",
                 plan.key,
                 plan.js_method,
-                types.of(item, "page item")?
+                types.of(pages.item(), "page item")?
             );
         }
     }

@@ -66,6 +66,37 @@ impl Body<'_> {
     }
 }
 
+/// How a list's walker pages.
+#[derive(Debug, Clone)]
+pub enum Pages<'a> {
+    /// `conventions.pagination.page_schema` pages: a cursor from each page to the next.
+    Cursor { item: &'a Value },
+    /// `limit`/`offset` pages (`conventions.pagination.operations`, style `offset`): the items under
+    /// a wrapper key, the offset advanced by each page's length while `has_more` says more follow.
+    Offset {
+        item: &'a Value,
+        /// The wrapper's key holding the items.
+        items: &'a str,
+        /// The wrapper's key saying whether more follow; without one, a short page is the last.
+        has_more: Option<&'a str>,
+        /// Whether the wrapper always has the items key (else absent means none).
+        items_required: bool,
+        /// Whether the wrapper always has the has-more key.
+        has_more_required: bool,
+        offset: &'a str,
+        limit: &'a str,
+    },
+}
+
+impl<'a> Pages<'a> {
+    /// The schema of one item.
+    pub fn item(&self) -> &'a Value {
+        match self {
+            Pages::Cursor { item } | Pages::Offset { item, .. } => item,
+        }
+    }
+}
+
 /// One path or query parameter.
 #[derive(Debug, Clone)]
 pub struct Param<'a> {
@@ -96,8 +127,8 @@ pub struct Operation<'a> {
     pub query_type: Option<String>,
     pub body: Option<Body<'a>>,
     pub response: Response<'a>,
-    /// The item schema, when the operation is a list a walker pages through.
-    pub pages: Option<&'a Value>,
+    /// How the operation's walker pages, when it is a list one pages through.
+    pub pages: Option<Pages<'a>>,
     /// The security schemes it names; empty for a public operation.
     pub security: Vec<&'a str>,
 }
@@ -132,7 +163,7 @@ pub fn operations(resolved: &Value) -> Result<Vec<Operation<'_>>> {
     let mut taken: BTreeSet<(&str, String)> = BTreeSet::new();
     let mut query_types = BTreeSet::new();
     for (key, op) in operations {
-        let plan = operation(key, op, conventions, &json_media_types)
+        let plan = operation(key, op, conventions, &json_media_types, schemas)
             .map_err(|e| format!("{key}: {e}"))?;
         if !plan.path.starts_with(base_path) {
             return Err(format!(
@@ -172,6 +203,7 @@ fn operation<'a>(
     op: &'a Value,
     conventions: &'a Value,
     json_media_types: &[&str],
+    schemas: Option<&'a serde_json::Map<String, Value>>,
 ) -> Result<Operation<'a>> {
     let rust = &conventions["rust"];
     let operation_id = op["operation_id"].as_str().ok_or("no operation_id")?;
@@ -242,7 +274,10 @@ fn operation<'a>(
         }
     };
     let response = response(op, json_media_types)?;
-    let pages = pages(conventions, &response, &query_params);
+    let pages = match cursor_pages(conventions, &response, &query_params) {
+        Some(item) => Some(Pages::Cursor { item }),
+        None => offset_pages(conventions, operation_id, &response, &query_params, schemas)?,
+    };
     let query_type = (!query_params.is_empty())
         .then(|| format!("{}Query", pascal(&format!("{tag}_{method_name}"))));
     Ok(Operation {
@@ -333,7 +368,11 @@ fn response<'a>(op: &'a Value, json_media_types: &[&str]) -> Result<Response<'a>
 
 /// The item schema when the operation answers the page schema of `conventions.pagination` (a
 /// generic with one type argument) and takes its cursor and limit parameters.
-fn pages<'a>(conventions: &Value, response: &Response<'a>, query: &[Param]) -> Option<&'a Value> {
+fn cursor_pages<'a>(
+    conventions: &Value,
+    response: &Response<'a>,
+    query: &[Param],
+) -> Option<&'a Value> {
     let pagination = &conventions["pagination"];
     let page_schema = pagination["page_schema"].as_str()?;
     let Response::Json(schema) = response else {
@@ -353,6 +392,67 @@ fn pages<'a>(conventions: &Value, response: &Response<'a>, query: &[Param]) -> O
         return None;
     }
     args.values().next()
+}
+
+/// The paging of an operation `conventions.pagination.operations` lists with style `offset`: its
+/// response must be a wrapper schema with an array under `items`, and it must take the offset and
+/// limit parameters. Other styles (KinBot's `before`, which does not walk history, §3.2) get no
+/// walker.
+fn offset_pages<'a>(
+    conventions: &'a Value,
+    operation_id: &str,
+    response: &Response<'a>,
+    query: &[Param],
+    schemas: Option<&'a serde_json::Map<String, Value>>,
+) -> Result<Option<Pages<'a>>> {
+    let entry = &conventions["pagination"]["operations"][operation_id];
+    if entry["style"].as_str() != Some("offset") {
+        return Ok(None);
+    }
+    let text = |key: &str| {
+        entry[key].as_str().ok_or(format!(
+            "pagination.operations.{operation_id}.{key} is missing"
+        ))
+    };
+    // A page whose items sit under no one key (KinBot's ticket comments) is not walked.
+    if entry["items"].is_null() {
+        return Ok(None);
+    }
+    let (items, offset, limit) = (text("items")?, text("cursor_param")?, text("limit_param")?);
+    let has_more = entry["has_more"].as_str();
+    for name in [offset, limit] {
+        if !query.iter().any(|p| p.wire == name) {
+            return Err(format!("pages by offset but takes no `{name}` parameter"));
+        }
+    }
+    let Response::Json(schema) = response else {
+        return Err("pages by offset but answers no JSON".into());
+    };
+    let wrapper = ref_name(schema)
+        .and_then(|name| schemas?.get(name))
+        .ok_or("pages by offset but its answer is not a named wrapper schema")?;
+    let required = |key: &str| {
+        wrapper["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|k| k == key))
+    };
+    let item = wrapper["properties"][items]
+        .get("items")
+        .ok_or(format!("the wrapper has no array `{items}`"))?;
+    if let Some(key) = has_more {
+        if wrapper["properties"].get(key).is_none() {
+            return Err(format!("the wrapper has no `{key}`"));
+        }
+    }
+    Ok(Some(Pages::Offset {
+        item,
+        items,
+        has_more,
+        items_required: required(items),
+        has_more_required: has_more.is_some_and(required),
+        offset,
+        limit,
+    }))
 }
 
 /// The `{name}` parameters of a path template, in order.

@@ -124,6 +124,22 @@ enum Body {
     Raw { media_type: String },
 }
 
+/// A walker's paging, with the item's Rust type.
+enum Pages {
+    Cursor {
+        item: String,
+    },
+    Offset {
+        item: String,
+        /// The wrapper's field holding the items, and whether it is always there.
+        items: (String, bool),
+        /// The wrapper's has-more field, and whether it is always there.
+        has_more: Option<(String, bool)>,
+        offset: String,
+        limit: String,
+    },
+}
+
 struct Param {
     wire: String,
     ident: String,
@@ -146,8 +162,8 @@ struct Plan {
     query_struct: Option<String>,
     body: Option<Body>,
     response: Response,
-    /// The item type, when the method gets an `_all` stream.
-    pages: Option<String>,
+    /// How the method's `_all` stream pages, when it gets one.
+    pages: Option<Pages>,
     security: Vec<String>,
 }
 
@@ -816,9 +832,9 @@ impl Gen<'_> {
             crate::plan::Response::Bytes(media_type) => Response::Bytes(media_type.clone()),
             crate::plan::Response::WebSocket => Response::WebSocket,
         };
-        let pages = match op.pages {
+        let pages = match &op.pages {
             None => None,
-            Some(item) => {
+            Some(crate::plan::Pages::Cursor { item }) => {
                 let page_schema = self.conventions["pagination"]["page_schema"]
                     .as_str()
                     .unwrap_or_default();
@@ -827,8 +843,25 @@ impl Gen<'_> {
                         "pagination.page_schema {page_schema} has no Rust type"
                     ));
                 }
-                Some(self.ty(item, "page item")?.rust)
+                Some(Pages::Cursor {
+                    item: self.ty(item, "page item")?.rust,
+                })
             }
+            Some(crate::plan::Pages::Offset {
+                item,
+                items,
+                has_more,
+                items_required,
+                has_more_required,
+                offset,
+                limit,
+            }) => Some(Pages::Offset {
+                item: self.ty(item, "page item")?.rust,
+                items: (ident(items), *items_required),
+                has_more: has_more.map(|key| (ident(key), *has_more_required)),
+                offset: ident(offset),
+                limit: ident(limit),
+            }),
         };
         Ok(Plan {
             key: op.key.to_owned(),
@@ -883,7 +916,7 @@ impl Gen<'_> {
              #[allow(unused_imports)]\n\
              use crate::transport::request_parts::{{path_segment, websocket_url, BytesResponse, Query}};\n\
              #[allow(unused_imports)]\n\
-             use crate::transport::{{paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions}};\n\
+             use crate::transport::{{paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions}};\n\
              use crate::Client;\n\n\
              /// The operations tagged `{tag}` in the contract.\n\
              #[derive(Debug, Clone)]\n\
@@ -1021,7 +1054,7 @@ impl Gen<'_> {
                 )
             }
         };
-        if let (Some(item), Some(query)) = (&plan.pages, &plan.query_struct) {
+        if let (Some(Pages::Cursor { item }), Some(query)) = (&plan.pages, &plan.query_struct) {
             let pagination = &self.conventions["pagination"]["request"];
             let cursor = ident(pagination["cursor"].as_str().unwrap_or("cursor"));
             let limit_param = plan
@@ -1074,6 +1107,84 @@ impl Gen<'_> {
                     .filter(|p| !p.ty.copy)
                     .map(|p| format!("let {0} = {0}.clone();\n", p.ident))
                     .collect::<String>(),
+            );
+        }
+        if let (
+            Some(Pages::Offset {
+                item,
+                items: (items, items_required),
+                has_more,
+                offset,
+                limit,
+            }),
+            Some(query),
+        ) = (&plan.pages, &plan.query_struct)
+        {
+            let offset_ty = &plan
+                .query_params
+                .iter()
+                .find(|p| p.ident == *offset)
+                .expect("the plan checked the offset parameter")
+                .ty
+                .rust;
+            let owned_args: String = plan
+                .path_params
+                .iter()
+                .filter(|p| !p.ty.copy)
+                .map(|p| format!("let {0} = {0}.to_owned();\n", p.ident))
+                .collect();
+            let clone_args: String = plan
+                .path_params
+                .iter()
+                .filter(|p| !p.ty.copy)
+                .map(|p| format!("let {0} = {0}.clone();\n", p.ident))
+                .collect();
+            let call_args: String = plan
+                .path_params
+                .iter()
+                .map(|p| {
+                    if p.ty.copy {
+                        format!("{}, ", p.ident)
+                    } else {
+                        format!("&{}, ", p.ident)
+                    }
+                })
+                .collect();
+            let items_expr = if *items_required {
+                format!("page.{items}")
+            } else {
+                format!("page.{items}.unwrap_or_default()")
+            };
+            // Without a has-more flag, a page shorter than the limit asked for is the last.
+            let more_expr = match has_more {
+                Some((field, true)) => format!("page.{field}"),
+                Some((field, false)) => format!("page.{field}.unwrap_or(false)"),
+                None => format!(
+                    "query.{limit}.is_none_or(|limit| items.len() as i128 >= i128::from(limit))"
+                ),
+            };
+            let _ = write!(
+                out,
+                "/// Every item of `{}`, fetching pages as the stream is read: `query.{limit}` per page, \
+                 `query.{offset}` advanced by each page's length while the server says more follow.\n\
+                 pub fn {method}_all(&self{args}) -> BoxStream<Result<{item}, ApiError>> {{\n\
+                 let (client, options) = (self.client.clone(), self.options.clone());\n\
+                 {owned_args}\
+                 walk(query.clone(), move |query: {query}| {{\n\
+                 let (client, options) = (client.clone(), options.clone());\n\
+                 {clone_args}\
+                 async move {{\n\
+                 let page = {handle}::new(&client, options).{method}({call_args}&query).await?;\n\
+                 let more = {more_expr_page};\n\
+                 let items = {items_expr};\n\
+                 let more = more && {more_items};\n\
+                 let next = more.then(|| {query} {{ {offset}: Some(query.{offset}.unwrap_or(0) + items.len() as {offset_ty}), ..query.clone() }});\n\
+                 Ok((items, next))\n\
+                 }}\n\
+                 }})\n}}\n\n",
+                plan.key,
+                more_expr_page = if has_more.is_some() { more_expr.clone() } else { "true".to_owned() },
+                more_items = if has_more.is_some() { "!items.is_empty()".to_owned() } else { format!("!items.is_empty() && {more_expr}") },
             );
         }
         Ok(out)

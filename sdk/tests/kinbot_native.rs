@@ -63,3 +63,94 @@ async fn generated_methods_reach_the_sandboxs_kinbot_routes() {
     );
     sandbox.shutdown().await;
 }
+
+/// One answer per request, recorded: a minimal HTTP/1.1 server for the walker test.
+async fn recording_server(
+    pages: Vec<(&'static str, String)>,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buffer = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut chunk).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+            }
+            let head = String::from_utf8_lossy(&buffer).into_owned();
+            let target = head.split(' ').nth(1).unwrap_or_default().to_owned();
+            let body = pages
+                .iter()
+                .find(|(path, _)| *path == target)
+                .map(|(_, body)| body.clone())
+                .unwrap_or_else(|| {
+                    r#"{"error":{"code":"NOT_FOUND","message":"unexpected"}}"#.into()
+                });
+            log.lock().unwrap().push(target);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            socket.write_all(reply.as_bytes()).await.unwrap();
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn an_offset_list_is_walked_page_by_page_until_the_server_says_no_more() {
+    use futures_util::StreamExt;
+    use kinlink::kinbot::{QuickSessionStatusFilter, QuickSessionsListQuery};
+
+    let session = |id: &str, created: &str| {
+        format!(
+            r#"{{"id":"{id}","kinId":"k","title":null,"status":"active","createdAt":{created},"closedAt":null,"expiresAt":1772366400000}}"#
+        )
+    };
+    let first = format!(
+        r#"{{"sessions":[{},{}],"hasMore":true}}"#,
+        session("s1", "1772366400000"),
+        session("s2", r#""2026-03-01T12:00:00.000Z""#)
+    );
+    let last = format!(r#"{{"sessions":[{}],"hasMore":false}}"#, session("s3", "1"));
+    let (url, seen) = recording_server(vec![
+        ("/api/kins/my-kin/quick-sessions?limit=2&status=all", first),
+        (
+            "/api/kins/my-kin/quick-sessions?limit=2&offset=2&status=all",
+            last,
+        ),
+    ])
+    .await;
+    let client = Client::builder(&url, Credentials::None)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let query = QuickSessionsListQuery {
+        status: Some(QuickSessionStatusFilter::All),
+        limit: Some(2),
+        offset: None,
+    };
+    let sessions: Vec<_> = client
+        .kinbot()
+        .quick_sessions()
+        .list_all("my-kin", &query)
+        .collect()
+        .await;
+    let ids: Vec<String> = sessions.into_iter().map(|s| s.unwrap().id).collect();
+    assert_eq!(ids, ["s1", "s2", "s3"]);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "/api/kins/my-kin/quick-sessions?limit=2&status=all",
+            "/api/kins/my-kin/quick-sessions?limit=2&offset=2&status=all"
+        ],
+        "the offset advanced by the first page's length, and no third page"
+    );
+}

@@ -16,8 +16,8 @@ const packageDir = process.env.KINLINK_NPM_NODE ?? join(root, 'target/npm/nodejs
 const { KinlinkClient, isKinlinkError } = require(join(packageDir, 'kinlink.js'));
 
 const APIS = [
-  { name: 'kino', contract: 'contracts/kino.json', rootInterface: 'KinoApi', walkers: 6 },
-  { name: 'kinbot', contract: 'contracts/kinbot.contract.json', rootInterface: 'KinBotApi', walkers: 0 },
+  { name: 'kino', contract: 'contracts/kino.json', overlay: 'contracts/kino.overlay.json', rootInterface: 'KinoApi', cursorWalkers: 6 },
+  { name: 'kinbot', contract: 'contracts/kinbot.contract.json', overlay: 'contracts/kinbot.overlay.json', rootInterface: 'KinBotApi', cursorWalkers: 0 },
 ];
 
 // Answers every request with an empty page, which every kind of method accepts: JSON methods parse it,
@@ -151,9 +151,16 @@ for (const api of APIS) {
   });
 
   test(`${api.name}: every paginated list has a walker that pages through the transport`, async () => {
+    // Cursor lists (Kino's) by their parameters; limit/offset lists (KinBot's) as the overlay names them.
+    const overlay = JSON.parse(readFileSync(join(root, api.overlay), 'utf8'));
+    const byOffset = Object.entries(overlay.conventions.pagination.operations ?? {})
+      .filter(([, paging]) => paging.style === 'offset' && paging.items !== null)
+      .map(([id]) => id);
     const paginated = operations.filter(([, op]) => isPaginated(op));
-    assert.equal(paginated.length, api.walkers, `${paginated.length} paginated lists`);
-    assert.deepEqual(table.filter((row) => row.all !== null).map((row) => row.operation).sort(), paginated.map(([key]) => key).sort());
+    const offsetLists = operations.filter(([, op]) => byOffset.includes(op.operation_id));
+    assert.equal(paginated.length, api.cursorWalkers, `${paginated.length} cursor lists`);
+    assert.equal(offsetLists.length, byOffset.length, 'every offset list of the overlay is an operation');
+    assert.deepEqual(table.filter((row) => row.all !== null).map((row) => row.operation).sort(), [...paginated, ...offsetLists].map(([key]) => key).sort());
     for (const [key, op] of paginated) {
       const { row, handle } = methodOf(key);
       received = [];

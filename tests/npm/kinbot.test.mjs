@@ -35,3 +35,28 @@ test('without a session KinBot answers 401 UNAUTHORIZED in its envelope', async 
     return true;
   });
 });
+
+test('an offset list is walked page by page until the server says no more', async () => {
+  const { createServer } = await import('node:http');
+  const seen = [];
+  const pages = {
+    '/api/tasks?limit=2&status=done': { tasks: [{ id: 't1' }, { id: 't2' }], total: 3, hasMore: true },
+    '/api/tasks?limit=2&offset=2&status=done': { tasks: [{ id: 't3' }], total: 3, hasMore: false },
+  };
+  const server = createServer((request, response) => {
+    seen.push(request.url);
+    const page = pages[request.url];
+    response.writeHead(page ? 200 : 404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(page ?? { error: { code: 'NOT_FOUND', message: request.url } }));
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  try {
+    const client = new KinlinkClient(`http://127.0.0.1:${server.address().port}`, undefined, { maxRetries: 0 });
+    const ids = [];
+    for await (const task of client.kinbot.tasks.listAll({ limit: 2, status: 'done' })) ids.push(task.id);
+    assert.deepEqual(ids, ['t1', 't2', 't3']);
+    assert.deepEqual(seen, Object.keys(pages), 'the offset advanced by the first page, and no third page');
+  } finally {
+    server.close();
+  }
+});

@@ -20,7 +20,7 @@ use super::item_stream::{JsItemStream, JsItems};
 use super::promise_value;
 use crate::transport::path_template::fill_path;
 use crate::transport::request_parts::{websocket_url, Query};
-use crate::transport::{paginate, Method, Multipart, Page, PageRequest, RequestBody};
+use crate::transport::{paginate, walk, Method, Multipart, Page, PageRequest, RequestBody};
 use crate::{ApiError, Client, ErrorKind, RequestOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -114,6 +114,20 @@ pub(super) struct Prepared {
     body: Option<RequestBody>,
     json_statuses: Option<Vec<u16>>,
     accept: Option<String>,
+    /// How a walker's pages go on, when not by cursor.
+    paging: Option<OffsetPaging>,
+}
+
+/// A list that pages by `limit`/`offset` with its items under a wrapper key (KinBot's).
+#[derive(Debug, Clone, serde::Deserialize)]
+struct OffsetPaging {
+    /// The wrapper's key holding the items.
+    items: String,
+    /// The wrapper's key saying whether more follow; without one, a short page is the last.
+    #[serde(rename = "hasMore")]
+    has_more: Option<String>,
+    offset: String,
+    limit: String,
 }
 
 impl Prepared {
@@ -190,6 +204,12 @@ impl Prepared {
             body,
             json_statuses,
             accept: text("accept")?,
+            paging: json("paging")?
+                .map(|text| {
+                    serde_json::from_str::<OffsetPaging>(&text)
+                        .map_err(|e| invalid(format!("request.paging: {e}")))
+                })
+                .transpose()?,
         })
     }
 
@@ -234,6 +254,9 @@ impl Prepared {
     ) -> Result<JsItems, ApiError> {
         if self.body.is_some() {
             return Err(invalid("a paginated list takes no request body".into()));
+        }
+        if let Some(paging) = self.paging.clone() {
+            return Ok(self.offset_pages(paging, client, options));
         }
         let first = page_size(&self.query)?;
         let client = client.clone();
@@ -319,6 +342,63 @@ fn form(parts: &JsValue) -> Result<Multipart, ApiError> {
         };
     }
     Ok(form)
+}
+
+impl Prepared {
+    /// Every item of a `limit`/`offset` list: the items under `paging.items` of each page, the
+    /// offset advanced by each page's length while the page says more follow.
+    fn offset_pages(
+        self,
+        paging: OffsetPaging,
+        client: &Client,
+        options: RequestOptions,
+    ) -> JsItems {
+        let client = client.clone();
+        let (method, path) = (self.method, self.path);
+        let pages = walk(self.query, move |query: Map<String, Value>| {
+            let (client, options, paging, path) = (
+                client.clone(),
+                options.clone(),
+                paging.clone(),
+                path.clone(),
+            );
+            async move {
+                let encoded = Query::encode(&query)?;
+                let page: std::collections::HashMap<String, Box<RawValue>> = client
+                    .transport()
+                    .json(method, &path, &encoded.pairs(), None::<&RawValue>, &options)
+                    .await?;
+                let items: Vec<Box<RawValue>> = match page.get(&paging.items) {
+                    Some(raw) => serde_json::from_str(raw.get()).map_err(|e| {
+                        ApiError::new(
+                            ErrorKind::Decode,
+                            format!("{path}: `{}` is not a list: {e}", paging.items),
+                        )
+                    })?,
+                    None => Vec::new(),
+                };
+                let count = items.len() as u64;
+                let more = match &paging.has_more {
+                    Some(key) => page.get(key).is_some_and(|raw| raw.get() == "true"),
+                    None => query
+                        .get(&paging.limit)
+                        .and_then(Value::as_u64)
+                        .is_none_or(|limit| count >= limit),
+                };
+                let next = (more && count > 0).then(|| {
+                    let mut next = query.clone();
+                    let offset = query
+                        .get(&paging.offset)
+                        .and_then(Value::as_u64)
+                        .unwrap_or(0);
+                    next.insert(paging.offset.clone(), Value::from(offset + count));
+                    next
+                });
+                Ok((items, next))
+            }
+        });
+        Box::pin(pages.map(|item| item.and_then(|raw| parse(&raw))))
+    }
 }
 
 fn invalid(message: String) -> ApiError {

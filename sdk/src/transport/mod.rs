@@ -18,7 +18,7 @@ pub use error::{ApiError, ErrorDetails, ErrorKind};
 pub use event_source::{event_source, DEFAULT_RECONNECT_DELAY, MAX_RECONNECT_ATTEMPTS};
 pub use http::{encode_segment, Method, RequestOptions, Transport, TransportConfig};
 pub use multipart::{Multipart, RequestBody};
-pub use paginate::{paginate, Page, PageRequest};
+pub use paginate::{paginate, walk, Page, PageRequest};
 pub use retry::{parse_retry_after, RetryPolicy};
 
 #[allow(unused_imports)] // used by the JS bindings and the API modules' streams

@@ -74,23 +74,46 @@ impl PageRequest {
     }
 }
 
-/// Every item of a list, fetching pages as the stream is read. `fetch` gets each page request; the
-/// first error ends the stream after being yielded.
-pub fn paginate<T, F, Fut>(limit: Option<u32>, fetch: F) -> BoxStream<Result<T, ApiError>>
+/// Every item of a cursor-paginated list, fetching pages as the stream is read. `fetch` gets each page
+/// request; the first error ends the stream after being yielded.
+pub fn paginate<T, F, Fut>(limit: Option<u32>, mut fetch: F) -> BoxStream<Result<T, ApiError>>
 where
     T: MaybeSendStatic,
     F: FnMut(PageRequest) -> Fut + MaybeSendStatic,
     Fut: Future<Output = Result<Page<T>, ApiError>> + MaybeSendStatic,
 {
-    struct State<T, F> {
-        fetch: F,
-        buffer: std::vec::IntoIter<T>,
-        next: Option<PageRequest>,
-    }
     let first = PageRequest {
         limit,
         cursor: None,
     };
+    walk(first, move |request: PageRequest| {
+        let page = fetch(request.clone());
+        async move {
+            let page = page.await?;
+            let next = page.next().map(|cursor| PageRequest {
+                cursor: Some(cursor.to_owned()),
+                ..request
+            });
+            Ok((page.results, next))
+        }
+    })
+}
+
+/// Every item of a list however it pages (a cursor, an offset, ...): `fetch` gets each page's request
+/// and answers the page's items with the request for the next page, `None` at the end. Pages are
+/// fetched as the stream is read; the first error ends the stream after being yielded.
+pub fn walk<T, Q, F, Fut>(first: Q, fetch: F) -> BoxStream<Result<T, ApiError>>
+where
+    T: MaybeSendStatic,
+    Q: MaybeSendStatic,
+    F: FnMut(Q) -> Fut + MaybeSendStatic,
+    Fut: Future<Output = Result<(Vec<T>, Option<Q>), ApiError>> + MaybeSendStatic,
+{
+    struct State<T, Q, F> {
+        fetch: F,
+        buffer: std::vec::IntoIter<T>,
+        next: Option<Q>,
+    }
     let state = State {
         fetch,
         buffer: Vec::new().into_iter(),
@@ -102,13 +125,10 @@ where
                 return Some((Ok(item), state));
             }
             let request = state.next.take()?;
-            match (state.fetch)(request.clone()).await {
-                Ok(page) => {
-                    state.next = page.next().map(|cursor| PageRequest {
-                        cursor: Some(cursor.to_owned()),
-                        ..request
-                    });
-                    state.buffer = page.results.into_iter();
+            match (state.fetch)(request).await {
+                Ok((items, next)) => {
+                    state.next = next;
+                    state.buffer = items.into_iter();
                 }
                 Err(error) => return Some((Err(error), state)),
             }

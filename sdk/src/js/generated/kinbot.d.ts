@@ -4801,8 +4801,12 @@ export interface KinbotMemoriesApi {
   deleteKinMemory(kinIdOrSlug: string, memoryId: string, options?: CallOptions): Promise<SuccessResponse>;
   /** `GET /api/kins/{kinIdOrSlug}/memories` (`list_kin_memories`). */
   listKin(kinIdOrSlug: string, query?: MemoriesListKinQuery, options?: CallOptions): Promise<MemoryList>;
+  /** Every item of `GET /api/kins/{kinIdOrSlug}/memories`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listKinAll(kinIdOrSlug: string, query?: MemoriesListKinQuery, options?: CallOptions): AsyncItemStream<Memory>;
   /** `GET /api/memories` (`list_memories`). */
   list(query?: MemoriesListQuery, options?: CallOptions): Promise<MemoryList>;
+  /** Every item of `GET /api/memories`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listAll(query?: MemoriesListQuery, options?: CallOptions): AsyncItemStream<Memory>;
   /** `PATCH /api/kins/{kinIdOrSlug}/memories/{memoryId}` (`update_kin_memory`). */
   updateKinMemory(kinIdOrSlug: string, memoryId: string, body: UpdateMemoryRequest, options?: CallOptions): Promise<MemoryResponse>;
   /** `POST /api/kins/{kinIdOrSlug}/memories` (`create_kin_memory`). */
@@ -4919,6 +4923,8 @@ export interface KinbotNotificationsApi {
   delete(notificationId: string, options?: CallOptions): Promise<SuccessResponse>;
   /** `GET /api/notifications` (`list_notifications`). */
   list(query?: NotificationsListQuery, options?: CallOptions): Promise<NotificationList>;
+  /** Every item of `GET /api/notifications`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listAll(query?: NotificationsListQuery, options?: CallOptions): AsyncItemStream<Notification>;
   /** `GET /api/notifications/channels` (`list_notification_channels`). */
   listChannels(options?: CallOptions): Promise<NotificationChannelList>;
   /** `GET /api/notifications/channels/available` (`list_available_notification_channels`). */
@@ -5007,12 +5013,16 @@ export interface KinbotProjectsApi {
   get(projectId: string, options?: CallOptions): Promise<AnyObject>;
   /** `GET /api/projects/{projectId}/knowledge` (`list_project_knowledge`). */
   listKnowledge(projectId: string, query?: ProjectsListKnowledgeQuery, options?: CallOptions): Promise<ProjectKnowledgeList>;
+  /** Every item of `GET /api/projects/{projectId}/knowledge`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listKnowledgeAll(projectId: string, query?: ProjectsListKnowledgeQuery, options?: CallOptions): AsyncItemStream<unknown>;
   /** `GET /api/projects/{projectId}/knowledge/{knowledgeId}` (`get_project_knowledge`). */
   getKnowledge(projectId: string, knowledgeId: string, options?: CallOptions): Promise<AnyObject>;
   /** `GET /api/projects/{projectId}/tags` (`list_project_tags`). */
   listTags(projectId: string, options?: CallOptions): Promise<ProjectTagList>;
   /** `GET /api/projects/{projectId}/tickets` (`list_project_tickets`). */
   listTickets(projectId: string, query?: ProjectsListTicketsQuery, options?: CallOptions): Promise<TicketList>;
+  /** Every item of `GET /api/projects/{projectId}/tickets`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listTicketsAll(projectId: string, query?: ProjectsListTicketsQuery, options?: CallOptions): AsyncItemStream<unknown>;
   /** `PATCH /api/projects/{projectId}` (`update_project`). */
   update(projectId: string, body?: AnyObject, options?: CallOptions): Promise<AnyObject>;
   /** `PATCH /api/projects/{projectId}/knowledge/{knowledgeId}` (`update_project_knowledge`). */
@@ -5075,6 +5085,8 @@ export interface KinbotProvidersApi {
 export interface KinbotQuickSessionsApi {
   /** `GET /api/kins/{kinIdOrSlug}/quick-sessions` (`list_quick_sessions`). */
   list(kinIdOrSlug: string, query?: QuickSessionsListQuery, options?: CallOptions): Promise<QuickSessionList>;
+  /** Every item of `GET /api/kins/{kinIdOrSlug}/quick-sessions`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listAll(kinIdOrSlug: string, query?: QuickSessionsListQuery, options?: CallOptions): AsyncItemStream<QuickSession>;
   /** `GET /api/quick-sessions/{sessionId}` (`get_quick_session`). */
   get(sessionId: string, options?: CallOptions): Promise<QuickSessionDetail>;
   /** `POST /api/kins/{kinIdOrSlug}/quick-sessions` (`create_quick_session`). */
@@ -5145,6 +5157,8 @@ export interface KinbotSettingsApi {
 export interface KinbotTasksApi {
   /** `GET /api/tasks` (`list_tasks`). */
   list(query?: TasksListQuery, options?: CallOptions): Promise<TaskList>;
+  /** Every item of `GET /api/tasks`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listAll(query?: TasksListQuery, options?: CallOptions): AsyncItemStream<Task>;
   /** `GET /api/tasks/{taskId}` (`get_task`). */
   get(taskId: string, options?: CallOptions): Promise<TaskDetailResponse>;
   /** `POST /api/kins/{kinIdOrSlug}/tasks` (`create_kin_task`). */
@@ -5243,6 +5257,8 @@ export interface KinbotToolsApi {
 export interface KinbotUsageApi {
   /** `GET /api/usage` (`list_usage`). */
   list(query?: UsageListQuery, options?: CallOptions): Promise<UsageReport>;
+  /** Every item of `GET /api/usage`, fetched page by page as the loop reads (`query.limit` per page, the offset advanced by each page). */
+  listAll(query?: UsageListQuery, options?: CallOptions): AsyncItemStream<UsageRow>;
   /** `GET /api/usage/summary` (`get_usage_summary`). */
   getSummary(query?: UsageGetSummaryQuery, options?: CallOptions): Promise<UsageSummary>;
 }

@@ -700,8 +700,16 @@ class KinbotMemoriesApi {
     return this.#client.request({ method: "GET", path: "/api/kins/{kinIdOrSlug}/memories", pathParams: { kinIdOrSlug }, query }, options).then(JSON.parse);
   }
 
+  listKinAll(kinIdOrSlug, query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/kins/{kinIdOrSlug}/memories", pathParams: { kinIdOrSlug }, query, paging: { style: "offset", items: "memories", hasMore: "hasMore", offset: "offset", limit: "limit" } }, options);
+  }
+
   list(query, options) {
     return this.#client.request({ method: "GET", path: "/api/memories", query }, options).then(JSON.parse);
+  }
+
+  listAll(query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/memories", query, paging: { style: "offset", items: "memories", hasMore: "hasMore", offset: "offset", limit: "limit" } }, options);
   }
 
   updateKinMemory(kinIdOrSlug, memoryId, body, options) {
@@ -936,6 +944,10 @@ class KinbotNotificationsApi {
     return this.#client.request({ method: "GET", path: "/api/notifications", query }, options).then(JSON.parse);
   }
 
+  listAll(query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/notifications", query, paging: { style: "offset", items: "notifications", hasMore: "hasMore", offset: "offset", limit: "limit" } }, options);
+  }
+
   listChannels(options) {
     return this.#client.request({ method: "GET", path: "/api/notifications/channels" }, options).then(JSON.parse);
   }
@@ -1112,6 +1124,10 @@ class KinbotProjectsApi {
     return this.#client.request({ method: "GET", path: "/api/projects/{projectId}/knowledge", pathParams: { projectId }, query }, options).then(JSON.parse);
   }
 
+  listKnowledgeAll(projectId, query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/projects/{projectId}/knowledge", pathParams: { projectId }, query, paging: { style: "offset", items: "entries", hasMore: null, offset: "offset", limit: "limit" } }, options);
+  }
+
   getKnowledge(projectId, knowledgeId, options) {
     return this.#client.request({ method: "GET", path: "/api/projects/{projectId}/knowledge/{knowledgeId}", pathParams: { projectId, knowledgeId } }, options).then(JSON.parse);
   }
@@ -1122,6 +1138,10 @@ class KinbotProjectsApi {
 
   listTickets(projectId, query, options) {
     return this.#client.request({ method: "GET", path: "/api/projects/{projectId}/tickets", pathParams: { projectId }, query }, options).then(JSON.parse);
+  }
+
+  listTicketsAll(projectId, query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/projects/{projectId}/tickets", pathParams: { projectId }, query, paging: { style: "offset", items: "tickets", hasMore: "hasMore", offset: "offset", limit: "limit" } }, options);
   }
 
   update(projectId, body, options) {
@@ -1246,6 +1266,10 @@ class KinbotQuickSessionsApi {
 
   list(kinIdOrSlug, query, options) {
     return this.#client.request({ method: "GET", path: "/api/kins/{kinIdOrSlug}/quick-sessions", pathParams: { kinIdOrSlug }, query }, options).then(JSON.parse);
+  }
+
+  listAll(kinIdOrSlug, query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/kins/{kinIdOrSlug}/quick-sessions", pathParams: { kinIdOrSlug }, query, paging: { style: "offset", items: "sessions", hasMore: "hasMore", offset: "offset", limit: "limit" } }, options);
   }
 
   get(sessionId, options) {
@@ -1386,6 +1410,10 @@ class KinbotTasksApi {
 
   list(query, options) {
     return this.#client.request({ method: "GET", path: "/api/tasks", query }, options).then(JSON.parse);
+  }
+
+  listAll(query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/tasks", query, paging: { style: "offset", items: "tasks", hasMore: "hasMore", offset: "offset", limit: "limit" } }, options);
   }
 
   get(taskId, options) {
@@ -1582,6 +1610,10 @@ class KinbotUsageApi {
 
   list(query, options) {
     return this.#client.request({ method: "GET", path: "/api/usage", query }, options).then(JSON.parse);
+  }
+
+  listAll(query, options) {
+    return this.#client.requestPages({ method: "GET", path: "/api/usage", query, paging: { style: "offset", items: "rows", hasMore: null, offset: "offset", limit: "limit" } }, options);
   }
 
   getSummary(query, options) {

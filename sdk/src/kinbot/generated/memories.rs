@@ -9,7 +9,8 @@ use super::*;
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
 use crate::transport::{
-    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions,
+    paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody,
+    RequestOptions,
 };
 use crate::Client;
 
@@ -72,6 +73,33 @@ impl<'c> MemoriesApi<'c> {
             .await
     }
 
+    /// Every item of `GET /api/kins/{kinIdOrSlug}/memories`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_kin_all(
+        &self,
+        kin_id_or_slug: &str,
+        query: &MemoriesListKinQuery,
+    ) -> BoxStream<Result<Memory, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        let kin_id_or_slug = kin_id_or_slug.to_owned();
+        walk(query.clone(), move |query: MemoriesListKinQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            let kin_id_or_slug = kin_id_or_slug.clone();
+            async move {
+                let page = MemoriesApi::new(&client, options)
+                    .list_kin(&kin_id_or_slug, &query)
+                    .await?;
+                let more = page.has_more;
+                let items = page.memories;
+                let more = more && !items.is_empty();
+                let next = more.then(|| MemoriesListKinQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
+    }
+
     /// `GET /api/memories` (`list_memories`).
     pub async fn list(&self, query: &MemoriesListQuery) -> Result<MemoryList, ApiError> {
         let query = Query::encode(query)?;
@@ -85,6 +113,25 @@ impl<'c> MemoriesApi<'c> {
                 &self.options,
             )
             .await
+    }
+
+    /// Every item of `GET /api/memories`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_all(&self, query: &MemoriesListQuery) -> BoxStream<Result<Memory, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        walk(query.clone(), move |query: MemoriesListQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            async move {
+                let page = MemoriesApi::new(&client, options).list(&query).await?;
+                let more = page.has_more;
+                let items = page.memories;
+                let more = more && !items.is_empty();
+                let next = more.then(|| MemoriesListQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
     }
 
     /// `PATCH /api/kins/{kinIdOrSlug}/memories/{memoryId}` (`update_kin_memory`).

@@ -9,7 +9,8 @@ use super::*;
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
 use crate::transport::{
-    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions,
+    paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody,
+    RequestOptions,
 };
 use crate::Client;
 
@@ -78,6 +79,28 @@ impl<'c> NotificationsApi<'c> {
                 &self.options,
             )
             .await
+    }
+
+    /// Every item of `GET /api/notifications`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_all(
+        &self,
+        query: &NotificationsListQuery,
+    ) -> BoxStream<Result<Notification, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        walk(query.clone(), move |query: NotificationsListQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            async move {
+                let page = NotificationsApi::new(&client, options).list(&query).await?;
+                let more = page.has_more;
+                let items = page.notifications;
+                let more = more && !items.is_empty();
+                let next = more.then(|| NotificationsListQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
     }
 
     /// `GET /api/notifications/channels` (`list_notification_channels`).

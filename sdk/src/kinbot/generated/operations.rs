@@ -1549,7 +1549,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "MemoryList",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {
@@ -1617,7 +1617,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "QuickSessionList",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {
@@ -1787,7 +1787,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "MemoryList",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {
@@ -2059,7 +2059,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "NotificationList",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {
@@ -2382,7 +2382,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "ProjectKnowledgeList",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {
@@ -2433,7 +2433,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "TicketList",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {
@@ -2739,7 +2739,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "TaskList",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {
@@ -3028,7 +3028,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
         response_type: "UsageReport",
-        paginated: false,
+        paginated: true,
         security: &["session"],
     },
     OperationInfo {

@@ -9,7 +9,8 @@ use super::*;
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
 use crate::transport::{
-    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions,
+    paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody,
+    RequestOptions,
 };
 use crate::Client;
 
@@ -142,6 +143,37 @@ impl<'c> ProjectsApi<'c> {
             .await
     }
 
+    /// Every item of `GET /api/projects/{projectId}/knowledge`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_knowledge_all(
+        &self,
+        project_id: &str,
+        query: &ProjectsListKnowledgeQuery,
+    ) -> BoxStream<Result<serde_json::Value, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        let project_id = project_id.to_owned();
+        walk(query.clone(), move |query: ProjectsListKnowledgeQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            let project_id = project_id.clone();
+            async move {
+                let page = ProjectsApi::new(&client, options)
+                    .list_knowledge(&project_id, &query)
+                    .await?;
+                let more = true;
+                let items = page.entries;
+                let more = more
+                    && !items.is_empty()
+                    && query
+                        .limit
+                        .is_none_or(|limit| items.len() as i128 >= i128::from(limit));
+                let next = more.then(|| ProjectsListKnowledgeQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
+    }
+
     /// `GET /api/projects/{projectId}/knowledge/{knowledgeId}` (`get_project_knowledge`).
     pub async fn get_knowledge(
         &self,
@@ -195,6 +227,33 @@ impl<'c> ProjectsApi<'c> {
                 &self.options,
             )
             .await
+    }
+
+    /// Every item of `GET /api/projects/{projectId}/tickets`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_tickets_all(
+        &self,
+        project_id: &str,
+        query: &ProjectsListTicketsQuery,
+    ) -> BoxStream<Result<serde_json::Value, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        let project_id = project_id.to_owned();
+        walk(query.clone(), move |query: ProjectsListTicketsQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            let project_id = project_id.clone();
+            async move {
+                let page = ProjectsApi::new(&client, options)
+                    .list_tickets(&project_id, &query)
+                    .await?;
+                let more = page.has_more;
+                let items = page.tickets;
+                let more = more && !items.is_empty();
+                let next = more.then(|| ProjectsListTicketsQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
     }
 
     /// `PATCH /api/projects/{projectId}` (`update_project`).

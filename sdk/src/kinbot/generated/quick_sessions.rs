@@ -9,7 +9,8 @@ use super::*;
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
 use crate::transport::{
-    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions,
+    paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody,
+    RequestOptions,
 };
 use crate::Client;
 
@@ -48,6 +49,33 @@ impl<'c> QuickSessionsApi<'c> {
                 &self.options,
             )
             .await
+    }
+
+    /// Every item of `GET /api/kins/{kinIdOrSlug}/quick-sessions`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_all(
+        &self,
+        kin_id_or_slug: &str,
+        query: &QuickSessionsListQuery,
+    ) -> BoxStream<Result<QuickSession, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        let kin_id_or_slug = kin_id_or_slug.to_owned();
+        walk(query.clone(), move |query: QuickSessionsListQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            let kin_id_or_slug = kin_id_or_slug.clone();
+            async move {
+                let page = QuickSessionsApi::new(&client, options)
+                    .list(&kin_id_or_slug, &query)
+                    .await?;
+                let more = page.has_more;
+                let items = page.sessions;
+                let more = more && !items.is_empty();
+                let next = more.then(|| QuickSessionsListQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
     }
 
     /// `GET /api/quick-sessions/{sessionId}` (`get_quick_session`).

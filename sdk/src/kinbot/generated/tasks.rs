@@ -9,7 +9,8 @@ use super::*;
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
 use crate::transport::{
-    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions,
+    paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody,
+    RequestOptions,
 };
 use crate::Client;
 
@@ -44,6 +45,25 @@ impl<'c> TasksApi<'c> {
                 &self.options,
             )
             .await
+    }
+
+    /// Every item of `GET /api/tasks`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_all(&self, query: &TasksListQuery) -> BoxStream<Result<Task, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        walk(query.clone(), move |query: TasksListQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            async move {
+                let page = TasksApi::new(&client, options).list(&query).await?;
+                let more = page.has_more;
+                let items = page.tasks;
+                let more = more && !items.is_empty();
+                let next = more.then(|| TasksListQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
     }
 
     /// `GET /api/tasks/{taskId}` (`get_task`).

@@ -9,7 +9,8 @@ use super::*;
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
 use crate::transport::{
-    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions,
+    paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody,
+    RequestOptions,
 };
 use crate::Client;
 
@@ -44,6 +45,32 @@ impl<'c> UsageApi<'c> {
                 &self.options,
             )
             .await
+    }
+
+    /// Every item of `GET /api/usage`, fetching pages as the stream is read: `query.limit` per page, `query.offset` advanced by each page's length while the server says more follow.
+    pub fn list_all(
+        &self,
+        query: &UsageListQuery,
+    ) -> BoxStream<Result<serde_json::Value, ApiError>> {
+        let (client, options) = (self.client.clone(), self.options.clone());
+        walk(query.clone(), move |query: UsageListQuery| {
+            let (client, options) = (client.clone(), options.clone());
+            async move {
+                let page = UsageApi::new(&client, options).list(&query).await?;
+                let more = true;
+                let items = page.rows;
+                let more = more
+                    && !items.is_empty()
+                    && query
+                        .limit
+                        .is_none_or(|limit| items.len() as i128 >= i128::from(limit));
+                let next = more.then(|| UsageListQuery {
+                    offset: Some(query.offset.unwrap_or(0) + items.len() as u64),
+                    ..query.clone()
+                });
+                Ok((items, next))
+            }
+        })
     }
 
     /// `GET /api/usage/summary` (`get_usage_summary`).

@@ -9,7 +9,8 @@ use super::*;
 use crate::transport::request_parts::{path_segment, websocket_url, BytesResponse, Query};
 #[allow(unused_imports)]
 use crate::transport::{
-    paginate, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody, RequestOptions,
+    paginate, walk, ApiError, BoxStream, ErrorKind, Method, Multipart, Page, RequestBody,
+    RequestOptions,
 };
 use crate::Client;
 
