@@ -91,17 +91,6 @@ pub fn run(root: &Path, overlay_path: &Path, check: bool) -> Result<Report> {
         settle(root, &path, &source, check, &mut report, "the generator")?;
         expected.push(generated.name);
     }
-    let support = rust_dir.join("support.rs");
-    let support_source = format::rustfmt(&format!("{header}{}", rust::SUPPORT), "support.rs")?;
-    settle(
-        root,
-        &support,
-        &support_source,
-        check,
-        &mut report,
-        "the generator",
-    )?;
-    expected.push("support.rs".into());
 
     // 4. The sandbox's operation table and served document, when the overlay names a folder.
     if let Some(sandbox_dir) = overlay_value["files"]["sandbox"]

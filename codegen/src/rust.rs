@@ -766,13 +766,13 @@ impl Gen<'_> {
             .collect();
         let ser_arms: String = variants
             .iter()
-            .map(|v| format!("Self::{}(payload) => super::support::serialize_tagged(serializer, {tag:?}, {:?}, payload),\n", pascal(&v.value), v.value))
+            .map(|v| format!("Self::{}(payload) => crate::contract::serialize_tagged(serializer, {tag:?}, {:?}, payload),\n", pascal(&v.value), v.value))
             .collect();
         let de_arms: String = variants
             .iter()
             .map(|v| {
                 format!(
-                    "Some({:?}) => super::support::decode_variant(value).map(Self::{}),\n",
+                    "Some({:?}) => crate::contract::decode_variant(value).map(Self::{}),\n",
                     v.value,
                     pascal(&v.value)
                 )
@@ -780,9 +780,9 @@ impl Gen<'_> {
             .collect();
         let _ = write!(
             out,
-            "impl {type_name} {{\n/// The `{tag}` of this value (`\"\"` for an unlisted one without a string `{tag}`).\npub fn tag(&self) -> &str {{\nmatch self {{\n{tag_arms}Self::{catch_all}(value) => super::support::tag_of(value, {tag:?}).unwrap_or_default(),\n}}\n}}\n}}\n\n\
+            "impl {type_name} {{\n/// The `{tag}` of this value (`\"\"` for an unlisted one without a string `{tag}`).\npub fn tag(&self) -> &str {{\nmatch self {{\n{tag_arms}Self::{catch_all}(value) => crate::contract::tag_of(value, {tag:?}).unwrap_or_default(),\n}}\n}}\n}}\n\n\
              impl serde::Serialize for {type_name} {{\nfn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\nmatch self {{\n{ser_arms}Self::{catch_all}(value) => serde::Serialize::serialize(value, serializer),\n}}\n}}\n}}\n\n\
-             impl<'de> serde::Deserialize<'de> for {type_name} {{\nfn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\nlet value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;\nmatch super::support::tag_of(&value, {tag:?}) {{\n{de_arms}_ => Ok(Self::{catch_all}(value)),\n}}\n}}\n}}\n\n"
+             impl<'de> serde::Deserialize<'de> for {type_name} {{\nfn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\nlet value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;\nmatch crate::contract::tag_of(&value, {tag:?}) {{\n{de_arms}_ => Ok(Self::{catch_all}(value)),\n}}\n}}\n}}\n\n"
         );
         out
     }
@@ -1215,7 +1215,7 @@ impl Gen<'_> {
              //! Types decode forward-compatibly: unknown fields are ignored, `null` and absent both decode as\n\
              //! `None`, and a string enum value or union tag this contract does not list decodes to\n\
              //! `{catch_all}` and encodes back unchanged.\n\n\
-             mod operations;\nmod schemas;\nmod support;\nmod types;\n\n\
+             mod operations;\nmod schemas;\nmod types;\n\n\
              pub use operations::{{OperationInfo, ResponseInfo, OPERATIONS}};\n\
              pub use schemas::{{SchemaInfo, SCHEMAS}};\n\
              pub use types::*;\n\n{modules}\n\
@@ -1328,28 +1328,7 @@ fn operations_table(plans: &[Plan]) -> String {
         "//! Every operation of the contract with the method generated for it, emitted from the same plans\n\
          //! as the methods, so a test can hold the code to the contract.\n\n\
          use crate::transport::Method;\n\n\
-         /// How a method hands back a successful response.\n\
-         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
-         pub enum ResponseInfo {{\n/// Nothing to read.\nEmpty,\n/// A decoded JSON body.\nJson,\n/// A decoded JSON body for some success statuses, `None` for the others.\nJsonOrEmpty,\n/// The raw body and its content type.\nBytes,\n/// A WebSocket URL to open.\nWebSocket,\n}}\n\n\
-         /// One operation and its generated method.\n\
-         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
-         pub struct OperationInfo {{\n\
-         /// The contract's operation id (not unique: look operations up by method and path).\npub operation_id: &'static str,\n\
-         /// The HTTP method.\npub method: Method,\n\
-         /// The path template, `{{name}}` for each path parameter.\npub path: &'static str,\n\
-         /// The contract tag that picks the handle.\npub tag: &'static str,\n\
-         /// The accessor of the handle on the API entry point.\npub handle: &'static str,\n\
-         /// The method on that handle.\npub rust_method: &'static str,\n\
-         /// Path parameters in path order: the method's leading arguments.\npub path_params: &'static [&'static str],\n\
-         /// Query parameters: the fields of `query_type`.\npub query_params: &'static [&'static str],\n\
-         /// The query struct the method takes, if any.\npub query_type: Option<&'static str>,\n\
-         /// The media type of the request body the method takes, if any.\npub request_body: Option<&'static str>,\n\
-         /// How the method returns a success.\npub response: ResponseInfo,\n\
-         /// The media type of the success body, if any.\npub response_media_type: Option<&'static str>,\n\
-         /// The Rust type the method returns on success.\npub response_type: &'static str,\n\
-         /// Whether the method has an `_all` stream over every page.\npub paginated: bool,\n\
-         /// Security schemes that admit a caller; empty for public operations.\npub security: &'static [&'static str],\n\
-         }}\n\n\
+         pub use crate::contract::{{OperationInfo, ResponseInfo}};\n\n\
          /// Every operation, in the contract's order.\npub const OPERATIONS: &[OperationInfo] = &[\n{rows}];\n"
     )
 }
@@ -1379,42 +1358,11 @@ fn schemas_table(rows: &[(String, String)], instances: &[String]) -> String {
          #[allow(unused_imports)] // only the generic instances need the hand-written types\n\
          use crate::transport::Page;\n\n\
          use super::types::*;\n\n\
-         /// One schema and its Rust type.\n\
-         #[derive(Debug, Clone, Copy)]\n\
-         pub struct SchemaInfo {{\n\
-         /// The contract's schema name, or a generic instance such as `Page<Movie>`.\npub name: &'static str,\n\
-         /// The generated Rust type.\npub rust_type: &'static str,\n\
-         /// Decodes a JSON value as this type and encodes it again.\npub round_trip: fn(serde_json::Value) -> Result<serde_json::Value, serde_json::Error>,\n\
-         }}\n\n\
-         fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<serde_json::Value, serde_json::Error> {{\n\
-         serde_json::to_value(serde_json::from_value::<T>(value)?)\n}}\n\n\
+         pub use crate::contract::SchemaInfo;\n\
+         use crate::contract::round_trip;\n\n\
          /// Every schema, by name.\npub const SCHEMAS: &[SchemaInfo] = &[\n{out}];\n"
     )
 }
-
-/// The fixed helpers the unions use.
-pub const SUPPORT: &str = "//! What the generated unions share: reading a tag and (de)serializing a variant with it.\n\n\
-use serde::ser::Error as _;\n\n\
-/// The string at `tag` in an object, if there is one.\n\
-pub(super) fn tag_of<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {\n\
-value.get(tag).and_then(serde_json::Value::as_str)\n}\n\n\
-/// A variant's payload from the whole object (the payload ignores the tag like any unknown field).\n\
-pub(super) fn decode_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {\n\
-serde_json::from_value(value).map_err(E::custom)\n}\n\n\
-/// A variant's payload with its tag beside the other fields, as internally tagged JSON has it.\n\
-pub(super) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(serializer: S, tag: &str, name: &str, payload: &T) -> Result<S::Ok, S::Error> {\n\
-let mut value = serde_json::to_value(payload).map_err(S::Error::custom)?;\n\
-let Some(fields) = value.as_object_mut() else {\n\
-return Err(S::Error::custom(format!(\"the payload of {tag} {name:?} is not an object\")));\n\
-};\n\
-fields.insert(tag.to_owned(), serde_json::Value::String(name.to_owned()));\n\
-serde::Serialize::serialize(&value, serializer)\n}\n\n\
-#[cfg(test)]\nmod tests {\nuse super::*;\n\n\
-#[test]\nfn the_tag_travels_beside_the_fields() {\n\
-let value = serialize_tagged(serde_json::value::Serializer, \"kind\", \"a\", &serde_json::json!({\"x\": 1})).unwrap();\n\
-assert_eq!(value, serde_json::json!({\"kind\": \"a\", \"x\": 1}));\n\
-assert_eq!(tag_of(&value, \"kind\"), Some(\"a\"));\n\
-assert!(decode_variant::<u32, serde_json::Error>(value).is_err(), \"an object is not a number\");\n}\n}\n";
 
 /// `int32` → `i32`, `int64` → `i64`, with `minimum >= 0` the unsigned type; no format is 64-bit.
 fn integer(schema: &Value) -> &'static str {

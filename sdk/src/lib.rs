@@ -25,6 +25,9 @@ pub mod transport;
 #[macro_use]
 mod wire;
 
+#[cfg(any(feature = "kino", feature = "kinbot"))]
+pub mod contract;
+
 #[cfg(feature = "kino")]
 pub mod kino;
 

@@ -7,7 +7,6 @@
 
 mod operations;
 mod schemas;
-mod support;
 mod types;
 
 pub use operations::{OperationInfo, ResponseInfo, OPERATIONS};

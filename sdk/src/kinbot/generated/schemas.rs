@@ -7,22 +7,8 @@ use crate::transport::Page;
 
 use super::types::*;
 
-/// One schema and its Rust type.
-#[derive(Debug, Clone, Copy)]
-pub struct SchemaInfo {
-    /// The contract's schema name, or a generic instance such as `Page<Movie>`.
-    pub name: &'static str,
-    /// The generated Rust type.
-    pub rust_type: &'static str,
-    /// Decodes a JSON value as this type and encodes it again.
-    pub round_trip: fn(serde_json::Value) -> Result<serde_json::Value, serde_json::Error>,
-}
-
-fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> Result<serde_json::Value, serde_json::Error> {
-    serde_json::to_value(serde_json::from_value::<T>(value)?)
-}
+use crate::contract::round_trip;
+pub use crate::contract::SchemaInfo;
 
 /// Every schema, by name.
 pub const SCHEMAS: &[SchemaInfo] = &[

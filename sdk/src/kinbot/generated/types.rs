@@ -8225,7 +8225,7 @@ impl SseEvent {
             Self::TicketCommentDeleted(_) => "ticket:comment-deleted",
             Self::SettingsDefaultsUpdated(_) => "settings:defaults-updated",
             Self::VersionUpdateAvailable(_) => "version:update-available",
-            Self::Unknown(value) => super::support::tag_of(value, "type").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "type").unwrap_or_default(),
         }
     }
 }
@@ -8234,417 +8234,450 @@ impl serde::Serialize for SseEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Connected(payload) => {
-                super::support::serialize_tagged(serializer, "type", "connected", payload)
+                crate::contract::serialize_tagged(serializer, "type", "connected", payload)
             }
             Self::Ping(payload) => {
-                super::support::serialize_tagged(serializer, "type", "ping", payload)
+                crate::contract::serialize_tagged(serializer, "type", "ping", payload)
             }
             Self::LogEntry(payload) => {
-                super::support::serialize_tagged(serializer, "type", "log:entry", payload)
+                crate::contract::serialize_tagged(serializer, "type", "log:entry", payload)
             }
             Self::ChatMessage(payload) => {
-                super::support::serialize_tagged(serializer, "type", "chat:message", payload)
+                crate::contract::serialize_tagged(serializer, "type", "chat:message", payload)
             }
             Self::ChatToken(payload) => {
-                super::support::serialize_tagged(serializer, "type", "chat:token", payload)
+                crate::contract::serialize_tagged(serializer, "type", "chat:token", payload)
             }
-            Self::ChatReasoningToken(payload) => super::support::serialize_tagged(
+            Self::ChatReasoningToken(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "chat:reasoning-token",
                 payload,
             ),
             Self::ChatTokenUsage(payload) => {
-                super::support::serialize_tagged(serializer, "type", "chat:token-usage", payload)
+                crate::contract::serialize_tagged(serializer, "type", "chat:token-usage", payload)
             }
-            Self::ChatToolCallStart(payload) => super::support::serialize_tagged(
+            Self::ChatToolCallStart(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "chat:tool-call-start",
                 payload,
             ),
             Self::ChatToolCall(payload) => {
-                super::support::serialize_tagged(serializer, "type", "chat:tool-call", payload)
+                crate::contract::serialize_tagged(serializer, "type", "chat:tool-call", payload)
             }
             Self::ChatToolResult(payload) => {
-                super::support::serialize_tagged(serializer, "type", "chat:tool-result", payload)
+                crate::contract::serialize_tagged(serializer, "type", "chat:tool-result", payload)
             }
             Self::ChatDone(payload) => {
-                super::support::serialize_tagged(serializer, "type", "chat:done", payload)
+                crate::contract::serialize_tagged(serializer, "type", "chat:done", payload)
             }
             Self::ChatCleared(payload) => {
-                super::support::serialize_tagged(serializer, "type", "chat:cleared", payload)
+                crate::contract::serialize_tagged(serializer, "type", "chat:cleared", payload)
             }
             Self::QueueUpdate(payload) => {
-                super::support::serialize_tagged(serializer, "type", "queue:update", payload)
+                crate::contract::serialize_tagged(serializer, "type", "queue:update", payload)
             }
             Self::KinError(payload) => {
-                super::support::serialize_tagged(serializer, "type", "kin:error", payload)
+                crate::contract::serialize_tagged(serializer, "type", "kin:error", payload)
             }
             Self::KinCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "kin:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "kin:created", payload)
             }
             Self::KinUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "kin:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "kin:updated", payload)
             }
             Self::KinDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "kin:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "kin:deleted", payload)
             }
             Self::KinRead(payload) => {
-                super::support::serialize_tagged(serializer, "type", "kin:read", payload)
+                crate::contract::serialize_tagged(serializer, "type", "kin:read", payload)
             }
             Self::KinActiveProject(payload) => {
-                super::support::serialize_tagged(serializer, "type", "kin:active-project", payload)
+                crate::contract::serialize_tagged(serializer, "type", "kin:active-project", payload)
             }
             Self::TaskStatus(payload) => {
-                super::support::serialize_tagged(serializer, "type", "task:status", payload)
+                crate::contract::serialize_tagged(serializer, "type", "task:status", payload)
             }
             Self::TaskDone(payload) => {
-                super::support::serialize_tagged(serializer, "type", "task:done", payload)
+                crate::contract::serialize_tagged(serializer, "type", "task:done", payload)
             }
             Self::TaskDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "task:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "task:deleted", payload)
             }
             Self::TaskTodos(payload) => {
-                super::support::serialize_tagged(serializer, "type", "task:todos", payload)
+                crate::contract::serialize_tagged(serializer, "type", "task:todos", payload)
             }
             Self::TaskTokenUsage(payload) => {
-                super::support::serialize_tagged(serializer, "type", "task:token-usage", payload)
+                crate::contract::serialize_tagged(serializer, "type", "task:token-usage", payload)
             }
             Self::PromptPending(payload) => {
-                super::support::serialize_tagged(serializer, "type", "prompt:pending", payload)
+                crate::contract::serialize_tagged(serializer, "type", "prompt:pending", payload)
             }
             Self::PromptAnswered(payload) => {
-                super::support::serialize_tagged(serializer, "type", "prompt:answered", payload)
+                crate::contract::serialize_tagged(serializer, "type", "prompt:answered", payload)
             }
             Self::PromptExpired(payload) => {
-                super::support::serialize_tagged(serializer, "type", "prompt:expired", payload)
+                crate::contract::serialize_tagged(serializer, "type", "prompt:expired", payload)
             }
-            Self::PromptSecretRequest(payload) => super::support::serialize_tagged(
+            Self::PromptSecretRequest(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "prompt:secret-request",
                 payload,
             ),
-            Self::PromptSecretResolved(payload) => super::support::serialize_tagged(
+            Self::PromptSecretResolved(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "prompt:secret-resolved",
                 payload,
             ),
             Self::CompactingStart(payload) => {
-                super::support::serialize_tagged(serializer, "type", "compacting:start", payload)
+                crate::contract::serialize_tagged(serializer, "type", "compacting:start", payload)
             }
             Self::CompactingDone(payload) => {
-                super::support::serialize_tagged(serializer, "type", "compacting:done", payload)
+                crate::contract::serialize_tagged(serializer, "type", "compacting:done", payload)
             }
             Self::CompactingError(payload) => {
-                super::support::serialize_tagged(serializer, "type", "compacting:error", payload)
+                crate::contract::serialize_tagged(serializer, "type", "compacting:error", payload)
             }
             Self::MemoryCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "memory:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "memory:created", payload)
             }
             Self::MemoryUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "memory:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "memory:updated", payload)
             }
             Self::MemoryDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "memory:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "memory:deleted", payload)
             }
-            Self::QuickSessionClosed(payload) => super::support::serialize_tagged(
+            Self::QuickSessionClosed(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "quick-session:closed",
                 payload,
             ),
             Self::ReactionAdded(payload) => {
-                super::support::serialize_tagged(serializer, "type", "reaction:added", payload)
+                crate::contract::serialize_tagged(serializer, "type", "reaction:added", payload)
             }
             Self::ReactionRemoved(payload) => {
-                super::support::serialize_tagged(serializer, "type", "reaction:removed", payload)
+                crate::contract::serialize_tagged(serializer, "type", "reaction:removed", payload)
             }
             Self::CronCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "cron:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "cron:created", payload)
             }
             Self::CronUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "cron:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "cron:updated", payload)
             }
             Self::CronDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "cron:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "cron:deleted", payload)
             }
             Self::CronTriggered(payload) => {
-                super::support::serialize_tagged(serializer, "type", "cron:triggered", payload)
+                crate::contract::serialize_tagged(serializer, "type", "cron:triggered", payload)
             }
             Self::WebhookCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "webhook:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "webhook:created", payload)
             }
             Self::WebhookUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "webhook:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "webhook:updated", payload)
             }
             Self::WebhookDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "webhook:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "webhook:deleted", payload)
             }
             Self::WebhookTriggered(payload) => {
-                super::support::serialize_tagged(serializer, "type", "webhook:triggered", payload)
+                crate::contract::serialize_tagged(serializer, "type", "webhook:triggered", payload)
             }
             Self::ChannelCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "channel:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "channel:created", payload)
             }
             Self::ChannelUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "channel:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "channel:updated", payload)
             }
             Self::ChannelDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "channel:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "channel:deleted", payload)
             }
-            Self::ChannelMessageReceived(payload) => super::support::serialize_tagged(
+            Self::ChannelMessageReceived(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "channel:message-received",
                 payload,
             ),
-            Self::ChannelMessageSent(payload) => super::support::serialize_tagged(
+            Self::ChannelMessageSent(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "channel:message-sent",
                 payload,
             ),
-            Self::ChannelUserPending(payload) => super::support::serialize_tagged(
+            Self::ChannelUserPending(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "channel:user-pending",
                 payload,
             ),
-            Self::ChannelUserApproved(payload) => super::support::serialize_tagged(
+            Self::ChannelUserApproved(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "channel:user-approved",
                 payload,
             ),
-            Self::ChannelTransferred(payload) => {
-                super::support::serialize_tagged(serializer, "type", "channel:transferred", payload)
-            }
+            Self::ChannelTransferred(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "channel:transferred",
+                payload,
+            ),
             Self::NotificationNew(payload) => {
-                super::support::serialize_tagged(serializer, "type", "notification:new", payload)
+                crate::contract::serialize_tagged(serializer, "type", "notification:new", payload)
             }
             Self::NotificationRead(payload) => {
-                super::support::serialize_tagged(serializer, "type", "notification:read", payload)
+                crate::contract::serialize_tagged(serializer, "type", "notification:read", payload)
             }
-            Self::NotificationDeleted(payload) => super::support::serialize_tagged(
+            Self::NotificationDeleted(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "notification:deleted",
                 payload,
             ),
-            Self::NotificationReadAll(payload) => super::support::serialize_tagged(
+            Self::NotificationReadAll(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "notification:read-all",
                 payload,
             ),
             Self::ProfileUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "profile:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "profile:updated", payload)
             }
             Self::ProviderCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "provider:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "provider:created", payload)
             }
             Self::ProviderUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "provider:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "provider:updated", payload)
             }
             Self::ProviderDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "provider:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "provider:deleted", payload)
             }
             Self::MiniappCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "miniapp:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "miniapp:created", payload)
             }
             Self::MiniappUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "miniapp:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "miniapp:updated", payload)
             }
             Self::MiniappDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "miniapp:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "miniapp:deleted", payload)
             }
-            Self::MiniappFileUpdated(payload) => super::support::serialize_tagged(
+            Self::MiniappFileUpdated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "miniapp:file-updated",
                 payload,
             ),
             Self::MiniappReload(payload) => {
-                super::support::serialize_tagged(serializer, "type", "miniapp:reload", payload)
+                crate::contract::serialize_tagged(serializer, "type", "miniapp:reload", payload)
             }
             Self::McpServerCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "mcp-server:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "mcp-server:created", payload)
             }
             Self::McpServerUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "mcp-server:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "mcp-server:updated", payload)
             }
             Self::McpServerDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "mcp-server:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "mcp-server:deleted", payload)
             }
             Self::ContactCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "contact:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "contact:created", payload)
             }
             Self::ContactUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "contact:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "contact:updated", payload)
             }
             Self::ContactDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "contact:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "contact:deleted", payload)
             }
-            Self::CustomToolCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "custom-tool:created", payload)
-            }
-            Self::CustomToolUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "custom-tool:updated", payload)
-            }
-            Self::CustomToolDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "custom-tool:deleted", payload)
-            }
+            Self::CustomToolCreated(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "custom-tool:created",
+                payload,
+            ),
+            Self::CustomToolUpdated(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "custom-tool:updated",
+                payload,
+            ),
+            Self::CustomToolDeleted(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "custom-tool:deleted",
+                payload,
+            ),
             Self::ToolboxCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "toolbox:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "toolbox:created", payload)
             }
             Self::ToolboxUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "toolbox:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "toolbox:updated", payload)
             }
             Self::ToolboxDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "toolbox:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "toolbox:deleted", payload)
             }
-            Self::ToolDomainCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "tool-domain:created", payload)
-            }
-            Self::ToolDomainUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "tool-domain:updated", payload)
-            }
-            Self::ToolDomainDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "tool-domain:deleted", payload)
-            }
-            Self::EmailAccountCreated(payload) => super::support::serialize_tagged(
+            Self::ToolDomainCreated(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "tool-domain:created",
+                payload,
+            ),
+            Self::ToolDomainUpdated(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "tool-domain:updated",
+                payload,
+            ),
+            Self::ToolDomainDeleted(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "tool-domain:deleted",
+                payload,
+            ),
+            Self::EmailAccountCreated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "email-account:created",
                 payload,
             ),
-            Self::EmailAccountUpdated(payload) => super::support::serialize_tagged(
+            Self::EmailAccountUpdated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "email-account:updated",
                 payload,
             ),
-            Self::EmailAccountDeleted(payload) => super::support::serialize_tagged(
+            Self::EmailAccountDeleted(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "email-account:deleted",
                 payload,
             ),
-            Self::ConnectedAccountCreated(payload) => super::support::serialize_tagged(
+            Self::ConnectedAccountCreated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "connected-account:created",
                 payload,
             ),
-            Self::ConnectedAccountUpdated(payload) => super::support::serialize_tagged(
+            Self::ConnectedAccountUpdated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "connected-account:updated",
                 payload,
             ),
-            Self::ConnectedAccountDeleted(payload) => super::support::serialize_tagged(
+            Self::ConnectedAccountDeleted(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "connected-account:deleted",
                 payload,
             ),
-            Self::EmailPendingCreated(payload) => super::support::serialize_tagged(
+            Self::EmailPendingCreated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "email:pending-created",
                 payload,
             ),
-            Self::EmailPendingResolved(payload) => super::support::serialize_tagged(
+            Self::EmailPendingResolved(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "email:pending-resolved",
                 payload,
             ),
             Self::PluginInstalled(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin:installed", payload)
+                crate::contract::serialize_tagged(serializer, "type", "plugin:installed", payload)
             }
             Self::PluginUninstalled(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin:uninstalled", payload)
+                crate::contract::serialize_tagged(serializer, "type", "plugin:uninstalled", payload)
             }
             Self::PluginDisabled(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin:disabled", payload)
+                crate::contract::serialize_tagged(serializer, "type", "plugin:disabled", payload)
             }
-            Self::PluginConfigUpdated(payload) => super::support::serialize_tagged(
+            Self::PluginConfigUpdated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "plugin:configUpdated",
                 payload,
             ),
             Self::PluginEnabled(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin:enabled", payload)
+                crate::contract::serialize_tagged(serializer, "type", "plugin:enabled", payload)
             }
             Self::PluginUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "plugin:updated", payload)
             }
             Self::PluginReloaded(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin:reloaded", payload)
+                crate::contract::serialize_tagged(serializer, "type", "plugin:reloaded", payload)
             }
-            Self::PluginAutoDisabled(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin:autoDisabled", payload)
-            }
+            Self::PluginAutoDisabled(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "plugin:autoDisabled",
+                payload,
+            ),
             Self::CardUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "card:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "card:updated", payload)
             }
             Self::ProjectCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "project:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "project:created", payload)
             }
             Self::ProjectUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "project:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "project:updated", payload)
             }
             Self::ProjectDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "project:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "project:deleted", payload)
             }
-            Self::ProjectTagCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "project-tag:created", payload)
-            }
-            Self::ProjectTagUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "project-tag:updated", payload)
-            }
-            Self::ProjectTagDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "project-tag:deleted", payload)
-            }
+            Self::ProjectTagCreated(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "project-tag:created",
+                payload,
+            ),
+            Self::ProjectTagUpdated(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "project-tag:updated",
+                payload,
+            ),
+            Self::ProjectTagDeleted(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "type",
+                "project-tag:deleted",
+                payload,
+            ),
             Self::TicketCreated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "ticket:created", payload)
+                crate::contract::serialize_tagged(serializer, "type", "ticket:created", payload)
             }
             Self::TicketUpdated(payload) => {
-                super::support::serialize_tagged(serializer, "type", "ticket:updated", payload)
+                crate::contract::serialize_tagged(serializer, "type", "ticket:updated", payload)
             }
             Self::TicketDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "type", "ticket:deleted", payload)
+                crate::contract::serialize_tagged(serializer, "type", "ticket:deleted", payload)
             }
-            Self::TicketCommentAdded(payload) => super::support::serialize_tagged(
+            Self::TicketCommentAdded(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "ticket:comment-added",
                 payload,
             ),
-            Self::TicketCommentUpdated(payload) => super::support::serialize_tagged(
+            Self::TicketCommentUpdated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "ticket:comment-updated",
                 payload,
             ),
-            Self::TicketCommentDeleted(payload) => super::support::serialize_tagged(
+            Self::TicketCommentDeleted(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "ticket:comment-deleted",
                 payload,
             ),
-            Self::SettingsDefaultsUpdated(payload) => super::support::serialize_tagged(
+            Self::SettingsDefaultsUpdated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "settings:defaults-updated",
                 payload,
             ),
-            Self::VersionUpdateAvailable(payload) => super::support::serialize_tagged(
+            Self::VersionUpdateAvailable(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "version:update-available",
@@ -8658,301 +8691,303 @@ impl serde::Serialize for SseEvent {
 impl<'de> serde::Deserialize<'de> for SseEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "type") {
-            Some("connected") => super::support::decode_variant(value).map(Self::Connected),
-            Some("ping") => super::support::decode_variant(value).map(Self::Ping),
-            Some("log:entry") => super::support::decode_variant(value).map(Self::LogEntry),
-            Some("chat:message") => super::support::decode_variant(value).map(Self::ChatMessage),
-            Some("chat:token") => super::support::decode_variant(value).map(Self::ChatToken),
+        match crate::contract::tag_of(&value, "type") {
+            Some("connected") => crate::contract::decode_variant(value).map(Self::Connected),
+            Some("ping") => crate::contract::decode_variant(value).map(Self::Ping),
+            Some("log:entry") => crate::contract::decode_variant(value).map(Self::LogEntry),
+            Some("chat:message") => crate::contract::decode_variant(value).map(Self::ChatMessage),
+            Some("chat:token") => crate::contract::decode_variant(value).map(Self::ChatToken),
             Some("chat:reasoning-token") => {
-                super::support::decode_variant(value).map(Self::ChatReasoningToken)
+                crate::contract::decode_variant(value).map(Self::ChatReasoningToken)
             }
             Some("chat:token-usage") => {
-                super::support::decode_variant(value).map(Self::ChatTokenUsage)
+                crate::contract::decode_variant(value).map(Self::ChatTokenUsage)
             }
             Some("chat:tool-call-start") => {
-                super::support::decode_variant(value).map(Self::ChatToolCallStart)
+                crate::contract::decode_variant(value).map(Self::ChatToolCallStart)
             }
-            Some("chat:tool-call") => super::support::decode_variant(value).map(Self::ChatToolCall),
+            Some("chat:tool-call") => {
+                crate::contract::decode_variant(value).map(Self::ChatToolCall)
+            }
             Some("chat:tool-result") => {
-                super::support::decode_variant(value).map(Self::ChatToolResult)
+                crate::contract::decode_variant(value).map(Self::ChatToolResult)
             }
-            Some("chat:done") => super::support::decode_variant(value).map(Self::ChatDone),
-            Some("chat:cleared") => super::support::decode_variant(value).map(Self::ChatCleared),
-            Some("queue:update") => super::support::decode_variant(value).map(Self::QueueUpdate),
-            Some("kin:error") => super::support::decode_variant(value).map(Self::KinError),
-            Some("kin:created") => super::support::decode_variant(value).map(Self::KinCreated),
-            Some("kin:updated") => super::support::decode_variant(value).map(Self::KinUpdated),
-            Some("kin:deleted") => super::support::decode_variant(value).map(Self::KinDeleted),
-            Some("kin:read") => super::support::decode_variant(value).map(Self::KinRead),
+            Some("chat:done") => crate::contract::decode_variant(value).map(Self::ChatDone),
+            Some("chat:cleared") => crate::contract::decode_variant(value).map(Self::ChatCleared),
+            Some("queue:update") => crate::contract::decode_variant(value).map(Self::QueueUpdate),
+            Some("kin:error") => crate::contract::decode_variant(value).map(Self::KinError),
+            Some("kin:created") => crate::contract::decode_variant(value).map(Self::KinCreated),
+            Some("kin:updated") => crate::contract::decode_variant(value).map(Self::KinUpdated),
+            Some("kin:deleted") => crate::contract::decode_variant(value).map(Self::KinDeleted),
+            Some("kin:read") => crate::contract::decode_variant(value).map(Self::KinRead),
             Some("kin:active-project") => {
-                super::support::decode_variant(value).map(Self::KinActiveProject)
+                crate::contract::decode_variant(value).map(Self::KinActiveProject)
             }
-            Some("task:status") => super::support::decode_variant(value).map(Self::TaskStatus),
-            Some("task:done") => super::support::decode_variant(value).map(Self::TaskDone),
-            Some("task:deleted") => super::support::decode_variant(value).map(Self::TaskDeleted),
-            Some("task:todos") => super::support::decode_variant(value).map(Self::TaskTodos),
+            Some("task:status") => crate::contract::decode_variant(value).map(Self::TaskStatus),
+            Some("task:done") => crate::contract::decode_variant(value).map(Self::TaskDone),
+            Some("task:deleted") => crate::contract::decode_variant(value).map(Self::TaskDeleted),
+            Some("task:todos") => crate::contract::decode_variant(value).map(Self::TaskTodos),
             Some("task:token-usage") => {
-                super::support::decode_variant(value).map(Self::TaskTokenUsage)
+                crate::contract::decode_variant(value).map(Self::TaskTokenUsage)
             }
             Some("prompt:pending") => {
-                super::support::decode_variant(value).map(Self::PromptPending)
+                crate::contract::decode_variant(value).map(Self::PromptPending)
             }
             Some("prompt:answered") => {
-                super::support::decode_variant(value).map(Self::PromptAnswered)
+                crate::contract::decode_variant(value).map(Self::PromptAnswered)
             }
             Some("prompt:expired") => {
-                super::support::decode_variant(value).map(Self::PromptExpired)
+                crate::contract::decode_variant(value).map(Self::PromptExpired)
             }
             Some("prompt:secret-request") => {
-                super::support::decode_variant(value).map(Self::PromptSecretRequest)
+                crate::contract::decode_variant(value).map(Self::PromptSecretRequest)
             }
             Some("prompt:secret-resolved") => {
-                super::support::decode_variant(value).map(Self::PromptSecretResolved)
+                crate::contract::decode_variant(value).map(Self::PromptSecretResolved)
             }
             Some("compacting:start") => {
-                super::support::decode_variant(value).map(Self::CompactingStart)
+                crate::contract::decode_variant(value).map(Self::CompactingStart)
             }
             Some("compacting:done") => {
-                super::support::decode_variant(value).map(Self::CompactingDone)
+                crate::contract::decode_variant(value).map(Self::CompactingDone)
             }
             Some("compacting:error") => {
-                super::support::decode_variant(value).map(Self::CompactingError)
+                crate::contract::decode_variant(value).map(Self::CompactingError)
             }
             Some("memory:created") => {
-                super::support::decode_variant(value).map(Self::MemoryCreated)
+                crate::contract::decode_variant(value).map(Self::MemoryCreated)
             }
             Some("memory:updated") => {
-                super::support::decode_variant(value).map(Self::MemoryUpdated)
+                crate::contract::decode_variant(value).map(Self::MemoryUpdated)
             }
             Some("memory:deleted") => {
-                super::support::decode_variant(value).map(Self::MemoryDeleted)
+                crate::contract::decode_variant(value).map(Self::MemoryDeleted)
             }
             Some("quick-session:closed") => {
-                super::support::decode_variant(value).map(Self::QuickSessionClosed)
+                crate::contract::decode_variant(value).map(Self::QuickSessionClosed)
             }
             Some("reaction:added") => {
-                super::support::decode_variant(value).map(Self::ReactionAdded)
+                crate::contract::decode_variant(value).map(Self::ReactionAdded)
             }
             Some("reaction:removed") => {
-                super::support::decode_variant(value).map(Self::ReactionRemoved)
+                crate::contract::decode_variant(value).map(Self::ReactionRemoved)
             }
-            Some("cron:created") => super::support::decode_variant(value).map(Self::CronCreated),
-            Some("cron:updated") => super::support::decode_variant(value).map(Self::CronUpdated),
-            Some("cron:deleted") => super::support::decode_variant(value).map(Self::CronDeleted),
+            Some("cron:created") => crate::contract::decode_variant(value).map(Self::CronCreated),
+            Some("cron:updated") => crate::contract::decode_variant(value).map(Self::CronUpdated),
+            Some("cron:deleted") => crate::contract::decode_variant(value).map(Self::CronDeleted),
             Some("cron:triggered") => {
-                super::support::decode_variant(value).map(Self::CronTriggered)
+                crate::contract::decode_variant(value).map(Self::CronTriggered)
             }
             Some("webhook:created") => {
-                super::support::decode_variant(value).map(Self::WebhookCreated)
+                crate::contract::decode_variant(value).map(Self::WebhookCreated)
             }
             Some("webhook:updated") => {
-                super::support::decode_variant(value).map(Self::WebhookUpdated)
+                crate::contract::decode_variant(value).map(Self::WebhookUpdated)
             }
             Some("webhook:deleted") => {
-                super::support::decode_variant(value).map(Self::WebhookDeleted)
+                crate::contract::decode_variant(value).map(Self::WebhookDeleted)
             }
             Some("webhook:triggered") => {
-                super::support::decode_variant(value).map(Self::WebhookTriggered)
+                crate::contract::decode_variant(value).map(Self::WebhookTriggered)
             }
             Some("channel:created") => {
-                super::support::decode_variant(value).map(Self::ChannelCreated)
+                crate::contract::decode_variant(value).map(Self::ChannelCreated)
             }
             Some("channel:updated") => {
-                super::support::decode_variant(value).map(Self::ChannelUpdated)
+                crate::contract::decode_variant(value).map(Self::ChannelUpdated)
             }
             Some("channel:deleted") => {
-                super::support::decode_variant(value).map(Self::ChannelDeleted)
+                crate::contract::decode_variant(value).map(Self::ChannelDeleted)
             }
             Some("channel:message-received") => {
-                super::support::decode_variant(value).map(Self::ChannelMessageReceived)
+                crate::contract::decode_variant(value).map(Self::ChannelMessageReceived)
             }
             Some("channel:message-sent") => {
-                super::support::decode_variant(value).map(Self::ChannelMessageSent)
+                crate::contract::decode_variant(value).map(Self::ChannelMessageSent)
             }
             Some("channel:user-pending") => {
-                super::support::decode_variant(value).map(Self::ChannelUserPending)
+                crate::contract::decode_variant(value).map(Self::ChannelUserPending)
             }
             Some("channel:user-approved") => {
-                super::support::decode_variant(value).map(Self::ChannelUserApproved)
+                crate::contract::decode_variant(value).map(Self::ChannelUserApproved)
             }
             Some("channel:transferred") => {
-                super::support::decode_variant(value).map(Self::ChannelTransferred)
+                crate::contract::decode_variant(value).map(Self::ChannelTransferred)
             }
             Some("notification:new") => {
-                super::support::decode_variant(value).map(Self::NotificationNew)
+                crate::contract::decode_variant(value).map(Self::NotificationNew)
             }
             Some("notification:read") => {
-                super::support::decode_variant(value).map(Self::NotificationRead)
+                crate::contract::decode_variant(value).map(Self::NotificationRead)
             }
             Some("notification:deleted") => {
-                super::support::decode_variant(value).map(Self::NotificationDeleted)
+                crate::contract::decode_variant(value).map(Self::NotificationDeleted)
             }
             Some("notification:read-all") => {
-                super::support::decode_variant(value).map(Self::NotificationReadAll)
+                crate::contract::decode_variant(value).map(Self::NotificationReadAll)
             }
             Some("profile:updated") => {
-                super::support::decode_variant(value).map(Self::ProfileUpdated)
+                crate::contract::decode_variant(value).map(Self::ProfileUpdated)
             }
             Some("provider:created") => {
-                super::support::decode_variant(value).map(Self::ProviderCreated)
+                crate::contract::decode_variant(value).map(Self::ProviderCreated)
             }
             Some("provider:updated") => {
-                super::support::decode_variant(value).map(Self::ProviderUpdated)
+                crate::contract::decode_variant(value).map(Self::ProviderUpdated)
             }
             Some("provider:deleted") => {
-                super::support::decode_variant(value).map(Self::ProviderDeleted)
+                crate::contract::decode_variant(value).map(Self::ProviderDeleted)
             }
             Some("miniapp:created") => {
-                super::support::decode_variant(value).map(Self::MiniappCreated)
+                crate::contract::decode_variant(value).map(Self::MiniappCreated)
             }
             Some("miniapp:updated") => {
-                super::support::decode_variant(value).map(Self::MiniappUpdated)
+                crate::contract::decode_variant(value).map(Self::MiniappUpdated)
             }
             Some("miniapp:deleted") => {
-                super::support::decode_variant(value).map(Self::MiniappDeleted)
+                crate::contract::decode_variant(value).map(Self::MiniappDeleted)
             }
             Some("miniapp:file-updated") => {
-                super::support::decode_variant(value).map(Self::MiniappFileUpdated)
+                crate::contract::decode_variant(value).map(Self::MiniappFileUpdated)
             }
             Some("miniapp:reload") => {
-                super::support::decode_variant(value).map(Self::MiniappReload)
+                crate::contract::decode_variant(value).map(Self::MiniappReload)
             }
             Some("mcp-server:created") => {
-                super::support::decode_variant(value).map(Self::McpServerCreated)
+                crate::contract::decode_variant(value).map(Self::McpServerCreated)
             }
             Some("mcp-server:updated") => {
-                super::support::decode_variant(value).map(Self::McpServerUpdated)
+                crate::contract::decode_variant(value).map(Self::McpServerUpdated)
             }
             Some("mcp-server:deleted") => {
-                super::support::decode_variant(value).map(Self::McpServerDeleted)
+                crate::contract::decode_variant(value).map(Self::McpServerDeleted)
             }
             Some("contact:created") => {
-                super::support::decode_variant(value).map(Self::ContactCreated)
+                crate::contract::decode_variant(value).map(Self::ContactCreated)
             }
             Some("contact:updated") => {
-                super::support::decode_variant(value).map(Self::ContactUpdated)
+                crate::contract::decode_variant(value).map(Self::ContactUpdated)
             }
             Some("contact:deleted") => {
-                super::support::decode_variant(value).map(Self::ContactDeleted)
+                crate::contract::decode_variant(value).map(Self::ContactDeleted)
             }
             Some("custom-tool:created") => {
-                super::support::decode_variant(value).map(Self::CustomToolCreated)
+                crate::contract::decode_variant(value).map(Self::CustomToolCreated)
             }
             Some("custom-tool:updated") => {
-                super::support::decode_variant(value).map(Self::CustomToolUpdated)
+                crate::contract::decode_variant(value).map(Self::CustomToolUpdated)
             }
             Some("custom-tool:deleted") => {
-                super::support::decode_variant(value).map(Self::CustomToolDeleted)
+                crate::contract::decode_variant(value).map(Self::CustomToolDeleted)
             }
             Some("toolbox:created") => {
-                super::support::decode_variant(value).map(Self::ToolboxCreated)
+                crate::contract::decode_variant(value).map(Self::ToolboxCreated)
             }
             Some("toolbox:updated") => {
-                super::support::decode_variant(value).map(Self::ToolboxUpdated)
+                crate::contract::decode_variant(value).map(Self::ToolboxUpdated)
             }
             Some("toolbox:deleted") => {
-                super::support::decode_variant(value).map(Self::ToolboxDeleted)
+                crate::contract::decode_variant(value).map(Self::ToolboxDeleted)
             }
             Some("tool-domain:created") => {
-                super::support::decode_variant(value).map(Self::ToolDomainCreated)
+                crate::contract::decode_variant(value).map(Self::ToolDomainCreated)
             }
             Some("tool-domain:updated") => {
-                super::support::decode_variant(value).map(Self::ToolDomainUpdated)
+                crate::contract::decode_variant(value).map(Self::ToolDomainUpdated)
             }
             Some("tool-domain:deleted") => {
-                super::support::decode_variant(value).map(Self::ToolDomainDeleted)
+                crate::contract::decode_variant(value).map(Self::ToolDomainDeleted)
             }
             Some("email-account:created") => {
-                super::support::decode_variant(value).map(Self::EmailAccountCreated)
+                crate::contract::decode_variant(value).map(Self::EmailAccountCreated)
             }
             Some("email-account:updated") => {
-                super::support::decode_variant(value).map(Self::EmailAccountUpdated)
+                crate::contract::decode_variant(value).map(Self::EmailAccountUpdated)
             }
             Some("email-account:deleted") => {
-                super::support::decode_variant(value).map(Self::EmailAccountDeleted)
+                crate::contract::decode_variant(value).map(Self::EmailAccountDeleted)
             }
             Some("connected-account:created") => {
-                super::support::decode_variant(value).map(Self::ConnectedAccountCreated)
+                crate::contract::decode_variant(value).map(Self::ConnectedAccountCreated)
             }
             Some("connected-account:updated") => {
-                super::support::decode_variant(value).map(Self::ConnectedAccountUpdated)
+                crate::contract::decode_variant(value).map(Self::ConnectedAccountUpdated)
             }
             Some("connected-account:deleted") => {
-                super::support::decode_variant(value).map(Self::ConnectedAccountDeleted)
+                crate::contract::decode_variant(value).map(Self::ConnectedAccountDeleted)
             }
             Some("email:pending-created") => {
-                super::support::decode_variant(value).map(Self::EmailPendingCreated)
+                crate::contract::decode_variant(value).map(Self::EmailPendingCreated)
             }
             Some("email:pending-resolved") => {
-                super::support::decode_variant(value).map(Self::EmailPendingResolved)
+                crate::contract::decode_variant(value).map(Self::EmailPendingResolved)
             }
             Some("plugin:installed") => {
-                super::support::decode_variant(value).map(Self::PluginInstalled)
+                crate::contract::decode_variant(value).map(Self::PluginInstalled)
             }
             Some("plugin:uninstalled") => {
-                super::support::decode_variant(value).map(Self::PluginUninstalled)
+                crate::contract::decode_variant(value).map(Self::PluginUninstalled)
             }
             Some("plugin:disabled") => {
-                super::support::decode_variant(value).map(Self::PluginDisabled)
+                crate::contract::decode_variant(value).map(Self::PluginDisabled)
             }
             Some("plugin:configUpdated") => {
-                super::support::decode_variant(value).map(Self::PluginConfigUpdated)
+                crate::contract::decode_variant(value).map(Self::PluginConfigUpdated)
             }
             Some("plugin:enabled") => {
-                super::support::decode_variant(value).map(Self::PluginEnabled)
+                crate::contract::decode_variant(value).map(Self::PluginEnabled)
             }
             Some("plugin:updated") => {
-                super::support::decode_variant(value).map(Self::PluginUpdated)
+                crate::contract::decode_variant(value).map(Self::PluginUpdated)
             }
             Some("plugin:reloaded") => {
-                super::support::decode_variant(value).map(Self::PluginReloaded)
+                crate::contract::decode_variant(value).map(Self::PluginReloaded)
             }
             Some("plugin:autoDisabled") => {
-                super::support::decode_variant(value).map(Self::PluginAutoDisabled)
+                crate::contract::decode_variant(value).map(Self::PluginAutoDisabled)
             }
-            Some("card:updated") => super::support::decode_variant(value).map(Self::CardUpdated),
+            Some("card:updated") => crate::contract::decode_variant(value).map(Self::CardUpdated),
             Some("project:created") => {
-                super::support::decode_variant(value).map(Self::ProjectCreated)
+                crate::contract::decode_variant(value).map(Self::ProjectCreated)
             }
             Some("project:updated") => {
-                super::support::decode_variant(value).map(Self::ProjectUpdated)
+                crate::contract::decode_variant(value).map(Self::ProjectUpdated)
             }
             Some("project:deleted") => {
-                super::support::decode_variant(value).map(Self::ProjectDeleted)
+                crate::contract::decode_variant(value).map(Self::ProjectDeleted)
             }
             Some("project-tag:created") => {
-                super::support::decode_variant(value).map(Self::ProjectTagCreated)
+                crate::contract::decode_variant(value).map(Self::ProjectTagCreated)
             }
             Some("project-tag:updated") => {
-                super::support::decode_variant(value).map(Self::ProjectTagUpdated)
+                crate::contract::decode_variant(value).map(Self::ProjectTagUpdated)
             }
             Some("project-tag:deleted") => {
-                super::support::decode_variant(value).map(Self::ProjectTagDeleted)
+                crate::contract::decode_variant(value).map(Self::ProjectTagDeleted)
             }
             Some("ticket:created") => {
-                super::support::decode_variant(value).map(Self::TicketCreated)
+                crate::contract::decode_variant(value).map(Self::TicketCreated)
             }
             Some("ticket:updated") => {
-                super::support::decode_variant(value).map(Self::TicketUpdated)
+                crate::contract::decode_variant(value).map(Self::TicketUpdated)
             }
             Some("ticket:deleted") => {
-                super::support::decode_variant(value).map(Self::TicketDeleted)
+                crate::contract::decode_variant(value).map(Self::TicketDeleted)
             }
             Some("ticket:comment-added") => {
-                super::support::decode_variant(value).map(Self::TicketCommentAdded)
+                crate::contract::decode_variant(value).map(Self::TicketCommentAdded)
             }
             Some("ticket:comment-updated") => {
-                super::support::decode_variant(value).map(Self::TicketCommentUpdated)
+                crate::contract::decode_variant(value).map(Self::TicketCommentUpdated)
             }
             Some("ticket:comment-deleted") => {
-                super::support::decode_variant(value).map(Self::TicketCommentDeleted)
+                crate::contract::decode_variant(value).map(Self::TicketCommentDeleted)
             }
             Some("settings:defaults-updated") => {
-                super::support::decode_variant(value).map(Self::SettingsDefaultsUpdated)
+                crate::contract::decode_variant(value).map(Self::SettingsDefaultsUpdated)
             }
             Some("version:update-available") => {
-                super::support::decode_variant(value).map(Self::VersionUpdateAvailable)
+                crate::contract::decode_variant(value).map(Self::VersionUpdateAvailable)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -9554,7 +9589,7 @@ impl SystemEvent {
             Self::PluginCard(_) => "plugin-card",
             Self::ChannelTransferredOut(_) => "channel_transferred_out",
             Self::ChannelTransferredIn(_) => "channel_transferred_in",
-            Self::Unknown(value) => super::support::tag_of(value, "type").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "type").unwrap_or_default(),
         }
     }
 }
@@ -9563,15 +9598,15 @@ impl serde::Serialize for SystemEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PluginCard(payload) => {
-                super::support::serialize_tagged(serializer, "type", "plugin-card", payload)
+                crate::contract::serialize_tagged(serializer, "type", "plugin-card", payload)
             }
-            Self::ChannelTransferredOut(payload) => super::support::serialize_tagged(
+            Self::ChannelTransferredOut(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "channel_transferred_out",
                 payload,
             ),
-            Self::ChannelTransferredIn(payload) => super::support::serialize_tagged(
+            Self::ChannelTransferredIn(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "type",
                 "channel_transferred_in",
@@ -9585,13 +9620,13 @@ impl serde::Serialize for SystemEvent {
 impl<'de> serde::Deserialize<'de> for SystemEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "type") {
-            Some("plugin-card") => super::support::decode_variant(value).map(Self::PluginCard),
+        match crate::contract::tag_of(&value, "type") {
+            Some("plugin-card") => crate::contract::decode_variant(value).map(Self::PluginCard),
             Some("channel_transferred_out") => {
-                super::support::decode_variant(value).map(Self::ChannelTransferredOut)
+                crate::contract::decode_variant(value).map(Self::ChannelTransferredOut)
             }
             Some("channel_transferred_in") => {
-                super::support::decode_variant(value).map(Self::ChannelTransferredIn)
+                crate::contract::decode_variant(value).map(Self::ChannelTransferredIn)
             }
             _ => Ok(Self::Unknown(value)),
         }

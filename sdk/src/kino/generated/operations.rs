@@ -4,55 +4,7 @@
 
 use crate::transport::Method;
 
-/// How a method hands back a successful response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseInfo {
-    /// Nothing to read.
-    Empty,
-    /// A decoded JSON body.
-    Json,
-    /// A decoded JSON body for some success statuses, `None` for the others.
-    JsonOrEmpty,
-    /// The raw body and its content type.
-    Bytes,
-    /// A WebSocket URL to open.
-    WebSocket,
-}
-
-/// One operation and its generated method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OperationInfo {
-    /// The contract's operation id (not unique: look operations up by method and path).
-    pub operation_id: &'static str,
-    /// The HTTP method.
-    pub method: Method,
-    /// The path template, `{name}` for each path parameter.
-    pub path: &'static str,
-    /// The contract tag that picks the handle.
-    pub tag: &'static str,
-    /// The accessor of the handle on the API entry point.
-    pub handle: &'static str,
-    /// The method on that handle.
-    pub rust_method: &'static str,
-    /// Path parameters in path order: the method's leading arguments.
-    pub path_params: &'static [&'static str],
-    /// Query parameters: the fields of `query_type`.
-    pub query_params: &'static [&'static str],
-    /// The query struct the method takes, if any.
-    pub query_type: Option<&'static str>,
-    /// The media type of the request body the method takes, if any.
-    pub request_body: Option<&'static str>,
-    /// How the method returns a success.
-    pub response: ResponseInfo,
-    /// The media type of the success body, if any.
-    pub response_media_type: Option<&'static str>,
-    /// The Rust type the method returns on success.
-    pub response_type: &'static str,
-    /// Whether the method has an `_all` stream over every page.
-    pub paginated: bool,
-    /// Security schemes that admit a caller; empty for public operations.
-    pub security: &'static [&'static str],
-}
+pub use crate::contract::{OperationInfo, ResponseInfo};
 
 /// Every operation, in the contract's order.
 pub const OPERATIONS: &[OperationInfo] = &[

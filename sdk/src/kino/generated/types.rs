@@ -589,7 +589,7 @@ impl AppEvent {
             Self::ListDeleted(_) => "list_deleted",
             Self::ShowMonitorChanged(_) => "show_monitor_changed",
             Self::Rated(_) => "rated",
-            Self::Unknown(value) => super::support::tag_of(value, "event").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "event").unwrap_or_default(),
         }
     }
 }
@@ -598,181 +598,193 @@ impl serde::Serialize for AppEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::MovieAdded(payload) => {
-                super::support::serialize_tagged(serializer, "event", "movie_added", payload)
+                crate::contract::serialize_tagged(serializer, "event", "movie_added", payload)
             }
             Self::ShowAdded(payload) => {
-                super::support::serialize_tagged(serializer, "event", "show_added", payload)
+                crate::contract::serialize_tagged(serializer, "event", "show_added", payload)
             }
             Self::SearchStarted(payload) => {
-                super::support::serialize_tagged(serializer, "event", "search_started", payload)
+                crate::contract::serialize_tagged(serializer, "event", "search_started", payload)
             }
             Self::ReleaseGrabbed(payload) => {
-                super::support::serialize_tagged(serializer, "event", "release_grabbed", payload)
+                crate::contract::serialize_tagged(serializer, "event", "release_grabbed", payload)
             }
             Self::DownloadStarted(payload) => {
-                super::support::serialize_tagged(serializer, "event", "download_started", payload)
+                crate::contract::serialize_tagged(serializer, "event", "download_started", payload)
             }
             Self::DownloadProgress(payload) => {
-                super::support::serialize_tagged(serializer, "event", "download_progress", payload)
+                crate::contract::serialize_tagged(serializer, "event", "download_progress", payload)
             }
             Self::DownloadComplete(payload) => {
-                super::support::serialize_tagged(serializer, "event", "download_complete", payload)
+                crate::contract::serialize_tagged(serializer, "event", "download_complete", payload)
             }
             Self::DownloadFailed(payload) => {
-                super::support::serialize_tagged(serializer, "event", "download_failed", payload)
+                crate::contract::serialize_tagged(serializer, "event", "download_failed", payload)
             }
-            Self::DownloadCancelled(payload) => {
-                super::support::serialize_tagged(serializer, "event", "download_cancelled", payload)
-            }
+            Self::DownloadCancelled(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "event",
+                "download_cancelled",
+                payload,
+            ),
             Self::DownloadPaused(payload) => {
-                super::support::serialize_tagged(serializer, "event", "download_paused", payload)
+                crate::contract::serialize_tagged(serializer, "event", "download_paused", payload)
             }
             Self::DownloadResumed(payload) => {
-                super::support::serialize_tagged(serializer, "event", "download_resumed", payload)
+                crate::contract::serialize_tagged(serializer, "event", "download_resumed", payload)
             }
-            Self::DownloadMetadataReady(payload) => super::support::serialize_tagged(
+            Self::DownloadMetadataReady(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "download_metadata_ready",
                 payload,
             ),
             Self::Imported(payload) => {
-                super::support::serialize_tagged(serializer, "event", "imported", payload)
+                crate::contract::serialize_tagged(serializer, "event", "imported", payload)
             }
             Self::Upgraded(payload) => {
-                super::support::serialize_tagged(serializer, "event", "upgraded", payload)
+                crate::contract::serialize_tagged(serializer, "event", "upgraded", payload)
             }
             Self::Watched(payload) => {
-                super::support::serialize_tagged(serializer, "event", "watched", payload)
+                crate::contract::serialize_tagged(serializer, "event", "watched", payload)
             }
             Self::Unwatched(payload) => {
-                super::support::serialize_tagged(serializer, "event", "unwatched", payload)
+                crate::contract::serialize_tagged(serializer, "event", "unwatched", payload)
             }
             Self::PlaybackProgress(payload) => {
-                super::support::serialize_tagged(serializer, "event", "playback_progress", payload)
+                crate::contract::serialize_tagged(serializer, "event", "playback_progress", payload)
             }
-            Self::TrickplayStreamUpdated(payload) => super::support::serialize_tagged(
+            Self::TrickplayStreamUpdated(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "trickplay_stream_updated",
                 payload,
             ),
-            Self::StreamProbeReady(payload) => {
-                super::support::serialize_tagged(serializer, "event", "stream_probe_ready", payload)
-            }
+            Self::StreamProbeReady(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "event",
+                "stream_probe_ready",
+                payload,
+            ),
             Self::NewEpisode(payload) => {
-                super::support::serialize_tagged(serializer, "event", "new_episode", payload)
+                crate::contract::serialize_tagged(serializer, "event", "new_episode", payload)
             }
             Self::HealthWarning(payload) => {
-                super::support::serialize_tagged(serializer, "event", "health_warning", payload)
+                crate::contract::serialize_tagged(serializer, "event", "health_warning", payload)
             }
             Self::HealthRecovered(payload) => {
-                super::support::serialize_tagged(serializer, "event", "health_recovered", payload)
+                crate::contract::serialize_tagged(serializer, "event", "health_recovered", payload)
             }
-            Self::FfmpegDownloadProgress(payload) => super::support::serialize_tagged(
+            Self::FfmpegDownloadProgress(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "ffmpeg_download_progress",
                 payload,
             ),
-            Self::FfmpegDownloadCompleted(payload) => super::support::serialize_tagged(
+            Self::FfmpegDownloadCompleted(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "ffmpeg_download_completed",
                 payload,
             ),
-            Self::FfmpegDownloadFailed(payload) => super::support::serialize_tagged(
+            Self::FfmpegDownloadFailed(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "ffmpeg_download_failed",
                 payload,
             ),
-            Self::IndexerDefinitionsRefreshProgress(payload) => super::support::serialize_tagged(
+            Self::IndexerDefinitionsRefreshProgress(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "indexer_definitions_refresh_progress",
                 payload,
             ),
-            Self::IndexerDefinitionsRefreshCompleted(payload) => super::support::serialize_tagged(
+            Self::IndexerDefinitionsRefreshCompleted(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "indexer_definitions_refresh_completed",
                 payload,
             ),
-            Self::IndexerDefinitionsRefreshFailed(payload) => super::support::serialize_tagged(
+            Self::IndexerDefinitionsRefreshFailed(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "indexer_definitions_refresh_failed",
                 payload,
             ),
             Self::Lagged(payload) => {
-                super::support::serialize_tagged(serializer, "event", "lagged", payload)
+                crate::contract::serialize_tagged(serializer, "event", "lagged", payload)
             }
             Self::BackupCreated(payload) => {
-                super::support::serialize_tagged(serializer, "event", "backup_created", payload)
+                crate::contract::serialize_tagged(serializer, "event", "backup_created", payload)
             }
             Self::BackupDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "event", "backup_deleted", payload)
+                crate::contract::serialize_tagged(serializer, "event", "backup_deleted", payload)
             }
             Self::BackupRestored(payload) => {
-                super::support::serialize_tagged(serializer, "event", "backup_restored", payload)
+                crate::contract::serialize_tagged(serializer, "event", "backup_restored", payload)
             }
             Self::CastStatus(payload) => {
-                super::support::serialize_tagged(serializer, "event", "cast_status", payload)
+                crate::contract::serialize_tagged(serializer, "event", "cast_status", payload)
             }
-            Self::CastSessionEnded(payload) => {
-                super::support::serialize_tagged(serializer, "event", "cast_session_ended", payload)
-            }
+            Self::CastSessionEnded(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "event",
+                "cast_session_ended",
+                payload,
+            ),
             Self::IpLeakDetected(payload) => {
-                super::support::serialize_tagged(serializer, "event", "ip_leak_detected", payload)
+                crate::contract::serialize_tagged(serializer, "event", "ip_leak_detected", payload)
             }
             Self::ContentRemoved(payload) => {
-                super::support::serialize_tagged(serializer, "event", "content_removed", payload)
+                crate::contract::serialize_tagged(serializer, "event", "content_removed", payload)
             }
             Self::IndexerChanged(payload) => {
-                super::support::serialize_tagged(serializer, "event", "indexer_changed", payload)
+                crate::contract::serialize_tagged(serializer, "event", "indexer_changed", payload)
             }
             Self::ConfigChanged(payload) => {
-                super::support::serialize_tagged(serializer, "event", "config_changed", payload)
+                crate::contract::serialize_tagged(serializer, "event", "config_changed", payload)
             }
-            Self::QualityProfileChanged(payload) => super::support::serialize_tagged(
+            Self::QualityProfileChanged(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "quality_profile_changed",
                 payload,
             ),
             Self::WebhookChanged(payload) => {
-                super::support::serialize_tagged(serializer, "event", "webhook_changed", payload)
+                crate::contract::serialize_tagged(serializer, "event", "webhook_changed", payload)
             }
             Self::TraktConnected(payload) => {
-                super::support::serialize_tagged(serializer, "event", "trakt_connected", payload)
+                crate::contract::serialize_tagged(serializer, "event", "trakt_connected", payload)
             }
-            Self::TraktDisconnected(payload) => {
-                super::support::serialize_tagged(serializer, "event", "trakt_disconnected", payload)
-            }
+            Self::TraktDisconnected(payload) => crate::contract::serialize_tagged(
+                serializer,
+                "event",
+                "trakt_disconnected",
+                payload,
+            ),
             Self::TraktSynced(payload) => {
-                super::support::serialize_tagged(serializer, "event", "trakt_synced", payload)
+                crate::contract::serialize_tagged(serializer, "event", "trakt_synced", payload)
             }
             Self::ListBulkGrowth(payload) => {
-                super::support::serialize_tagged(serializer, "event", "list_bulk_growth", payload)
+                crate::contract::serialize_tagged(serializer, "event", "list_bulk_growth", payload)
             }
             Self::ListUnreachable(payload) => {
-                super::support::serialize_tagged(serializer, "event", "list_unreachable", payload)
+                crate::contract::serialize_tagged(serializer, "event", "list_unreachable", payload)
             }
             Self::ListAutoAdded(payload) => {
-                super::support::serialize_tagged(serializer, "event", "list_auto_added", payload)
+                crate::contract::serialize_tagged(serializer, "event", "list_auto_added", payload)
             }
             Self::ListDeleted(payload) => {
-                super::support::serialize_tagged(serializer, "event", "list_deleted", payload)
+                crate::contract::serialize_tagged(serializer, "event", "list_deleted", payload)
             }
-            Self::ShowMonitorChanged(payload) => super::support::serialize_tagged(
+            Self::ShowMonitorChanged(payload) => crate::contract::serialize_tagged(
                 serializer,
                 "event",
                 "show_monitor_changed",
                 payload,
             ),
             Self::Rated(payload) => {
-                super::support::serialize_tagged(serializer, "event", "rated", payload)
+                crate::contract::serialize_tagged(serializer, "event", "rated", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -782,130 +794,130 @@ impl serde::Serialize for AppEvent {
 impl<'de> serde::Deserialize<'de> for AppEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "event") {
-            Some("movie_added") => super::support::decode_variant(value).map(Self::MovieAdded),
-            Some("show_added") => super::support::decode_variant(value).map(Self::ShowAdded),
+        match crate::contract::tag_of(&value, "event") {
+            Some("movie_added") => crate::contract::decode_variant(value).map(Self::MovieAdded),
+            Some("show_added") => crate::contract::decode_variant(value).map(Self::ShowAdded),
             Some("search_started") => {
-                super::support::decode_variant(value).map(Self::SearchStarted)
+                crate::contract::decode_variant(value).map(Self::SearchStarted)
             }
             Some("release_grabbed") => {
-                super::support::decode_variant(value).map(Self::ReleaseGrabbed)
+                crate::contract::decode_variant(value).map(Self::ReleaseGrabbed)
             }
             Some("download_started") => {
-                super::support::decode_variant(value).map(Self::DownloadStarted)
+                crate::contract::decode_variant(value).map(Self::DownloadStarted)
             }
             Some("download_progress") => {
-                super::support::decode_variant(value).map(Self::DownloadProgress)
+                crate::contract::decode_variant(value).map(Self::DownloadProgress)
             }
             Some("download_complete") => {
-                super::support::decode_variant(value).map(Self::DownloadComplete)
+                crate::contract::decode_variant(value).map(Self::DownloadComplete)
             }
             Some("download_failed") => {
-                super::support::decode_variant(value).map(Self::DownloadFailed)
+                crate::contract::decode_variant(value).map(Self::DownloadFailed)
             }
             Some("download_cancelled") => {
-                super::support::decode_variant(value).map(Self::DownloadCancelled)
+                crate::contract::decode_variant(value).map(Self::DownloadCancelled)
             }
             Some("download_paused") => {
-                super::support::decode_variant(value).map(Self::DownloadPaused)
+                crate::contract::decode_variant(value).map(Self::DownloadPaused)
             }
             Some("download_resumed") => {
-                super::support::decode_variant(value).map(Self::DownloadResumed)
+                crate::contract::decode_variant(value).map(Self::DownloadResumed)
             }
             Some("download_metadata_ready") => {
-                super::support::decode_variant(value).map(Self::DownloadMetadataReady)
+                crate::contract::decode_variant(value).map(Self::DownloadMetadataReady)
             }
-            Some("imported") => super::support::decode_variant(value).map(Self::Imported),
-            Some("upgraded") => super::support::decode_variant(value).map(Self::Upgraded),
-            Some("watched") => super::support::decode_variant(value).map(Self::Watched),
-            Some("unwatched") => super::support::decode_variant(value).map(Self::Unwatched),
+            Some("imported") => crate::contract::decode_variant(value).map(Self::Imported),
+            Some("upgraded") => crate::contract::decode_variant(value).map(Self::Upgraded),
+            Some("watched") => crate::contract::decode_variant(value).map(Self::Watched),
+            Some("unwatched") => crate::contract::decode_variant(value).map(Self::Unwatched),
             Some("playback_progress") => {
-                super::support::decode_variant(value).map(Self::PlaybackProgress)
+                crate::contract::decode_variant(value).map(Self::PlaybackProgress)
             }
             Some("trickplay_stream_updated") => {
-                super::support::decode_variant(value).map(Self::TrickplayStreamUpdated)
+                crate::contract::decode_variant(value).map(Self::TrickplayStreamUpdated)
             }
             Some("stream_probe_ready") => {
-                super::support::decode_variant(value).map(Self::StreamProbeReady)
+                crate::contract::decode_variant(value).map(Self::StreamProbeReady)
             }
-            Some("new_episode") => super::support::decode_variant(value).map(Self::NewEpisode),
+            Some("new_episode") => crate::contract::decode_variant(value).map(Self::NewEpisode),
             Some("health_warning") => {
-                super::support::decode_variant(value).map(Self::HealthWarning)
+                crate::contract::decode_variant(value).map(Self::HealthWarning)
             }
             Some("health_recovered") => {
-                super::support::decode_variant(value).map(Self::HealthRecovered)
+                crate::contract::decode_variant(value).map(Self::HealthRecovered)
             }
             Some("ffmpeg_download_progress") => {
-                super::support::decode_variant(value).map(Self::FfmpegDownloadProgress)
+                crate::contract::decode_variant(value).map(Self::FfmpegDownloadProgress)
             }
             Some("ffmpeg_download_completed") => {
-                super::support::decode_variant(value).map(Self::FfmpegDownloadCompleted)
+                crate::contract::decode_variant(value).map(Self::FfmpegDownloadCompleted)
             }
             Some("ffmpeg_download_failed") => {
-                super::support::decode_variant(value).map(Self::FfmpegDownloadFailed)
+                crate::contract::decode_variant(value).map(Self::FfmpegDownloadFailed)
             }
             Some("indexer_definitions_refresh_progress") => {
-                super::support::decode_variant(value).map(Self::IndexerDefinitionsRefreshProgress)
+                crate::contract::decode_variant(value).map(Self::IndexerDefinitionsRefreshProgress)
             }
             Some("indexer_definitions_refresh_completed") => {
-                super::support::decode_variant(value).map(Self::IndexerDefinitionsRefreshCompleted)
+                crate::contract::decode_variant(value).map(Self::IndexerDefinitionsRefreshCompleted)
             }
             Some("indexer_definitions_refresh_failed") => {
-                super::support::decode_variant(value).map(Self::IndexerDefinitionsRefreshFailed)
+                crate::contract::decode_variant(value).map(Self::IndexerDefinitionsRefreshFailed)
             }
-            Some("lagged") => super::support::decode_variant(value).map(Self::Lagged),
+            Some("lagged") => crate::contract::decode_variant(value).map(Self::Lagged),
             Some("backup_created") => {
-                super::support::decode_variant(value).map(Self::BackupCreated)
+                crate::contract::decode_variant(value).map(Self::BackupCreated)
             }
             Some("backup_deleted") => {
-                super::support::decode_variant(value).map(Self::BackupDeleted)
+                crate::contract::decode_variant(value).map(Self::BackupDeleted)
             }
             Some("backup_restored") => {
-                super::support::decode_variant(value).map(Self::BackupRestored)
+                crate::contract::decode_variant(value).map(Self::BackupRestored)
             }
-            Some("cast_status") => super::support::decode_variant(value).map(Self::CastStatus),
+            Some("cast_status") => crate::contract::decode_variant(value).map(Self::CastStatus),
             Some("cast_session_ended") => {
-                super::support::decode_variant(value).map(Self::CastSessionEnded)
+                crate::contract::decode_variant(value).map(Self::CastSessionEnded)
             }
             Some("ip_leak_detected") => {
-                super::support::decode_variant(value).map(Self::IpLeakDetected)
+                crate::contract::decode_variant(value).map(Self::IpLeakDetected)
             }
             Some("content_removed") => {
-                super::support::decode_variant(value).map(Self::ContentRemoved)
+                crate::contract::decode_variant(value).map(Self::ContentRemoved)
             }
             Some("indexer_changed") => {
-                super::support::decode_variant(value).map(Self::IndexerChanged)
+                crate::contract::decode_variant(value).map(Self::IndexerChanged)
             }
             Some("config_changed") => {
-                super::support::decode_variant(value).map(Self::ConfigChanged)
+                crate::contract::decode_variant(value).map(Self::ConfigChanged)
             }
             Some("quality_profile_changed") => {
-                super::support::decode_variant(value).map(Self::QualityProfileChanged)
+                crate::contract::decode_variant(value).map(Self::QualityProfileChanged)
             }
             Some("webhook_changed") => {
-                super::support::decode_variant(value).map(Self::WebhookChanged)
+                crate::contract::decode_variant(value).map(Self::WebhookChanged)
             }
             Some("trakt_connected") => {
-                super::support::decode_variant(value).map(Self::TraktConnected)
+                crate::contract::decode_variant(value).map(Self::TraktConnected)
             }
             Some("trakt_disconnected") => {
-                super::support::decode_variant(value).map(Self::TraktDisconnected)
+                crate::contract::decode_variant(value).map(Self::TraktDisconnected)
             }
-            Some("trakt_synced") => super::support::decode_variant(value).map(Self::TraktSynced),
+            Some("trakt_synced") => crate::contract::decode_variant(value).map(Self::TraktSynced),
             Some("list_bulk_growth") => {
-                super::support::decode_variant(value).map(Self::ListBulkGrowth)
+                crate::contract::decode_variant(value).map(Self::ListBulkGrowth)
             }
             Some("list_unreachable") => {
-                super::support::decode_variant(value).map(Self::ListUnreachable)
+                crate::contract::decode_variant(value).map(Self::ListUnreachable)
             }
             Some("list_auto_added") => {
-                super::support::decode_variant(value).map(Self::ListAutoAdded)
+                crate::contract::decode_variant(value).map(Self::ListAutoAdded)
             }
-            Some("list_deleted") => super::support::decode_variant(value).map(Self::ListDeleted),
+            Some("list_deleted") => crate::contract::decode_variant(value).map(Self::ListDeleted),
             Some("show_monitor_changed") => {
-                super::support::decode_variant(value).map(Self::ShowMonitorChanged)
+                crate::contract::decode_variant(value).map(Self::ShowMonitorChanged)
             }
-            Some("rated") => super::support::decode_variant(value).map(Self::Rated),
+            Some("rated") => crate::contract::decode_variant(value).map(Self::Rated),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -1076,7 +1088,7 @@ impl BackendState {
             Self::Unavailable(_) => "unavailable",
             Self::NotCompiled(_) => "not_compiled",
             Self::NotApplicable(_) => "not_applicable",
-            Self::Unknown(value) => super::support::tag_of(value, "status").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "status").unwrap_or_default(),
         }
     }
 }
@@ -1085,16 +1097,16 @@ impl serde::Serialize for BackendState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Available(payload) => {
-                super::support::serialize_tagged(serializer, "status", "available", payload)
+                crate::contract::serialize_tagged(serializer, "status", "available", payload)
             }
             Self::Unavailable(payload) => {
-                super::support::serialize_tagged(serializer, "status", "unavailable", payload)
+                crate::contract::serialize_tagged(serializer, "status", "unavailable", payload)
             }
             Self::NotCompiled(payload) => {
-                super::support::serialize_tagged(serializer, "status", "not_compiled", payload)
+                crate::contract::serialize_tagged(serializer, "status", "not_compiled", payload)
             }
             Self::NotApplicable(payload) => {
-                super::support::serialize_tagged(serializer, "status", "not_applicable", payload)
+                crate::contract::serialize_tagged(serializer, "status", "not_applicable", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -1104,12 +1116,12 @@ impl serde::Serialize for BackendState {
 impl<'de> serde::Deserialize<'de> for BackendState {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "status") {
-            Some("available") => super::support::decode_variant(value).map(Self::Available),
-            Some("unavailable") => super::support::decode_variant(value).map(Self::Unavailable),
-            Some("not_compiled") => super::support::decode_variant(value).map(Self::NotCompiled),
+        match crate::contract::tag_of(&value, "status") {
+            Some("available") => crate::contract::decode_variant(value).map(Self::Available),
+            Some("unavailable") => crate::contract::decode_variant(value).map(Self::Unavailable),
+            Some("not_compiled") => crate::contract::decode_variant(value).map(Self::NotCompiled),
             Some("not_applicable") => {
-                super::support::decode_variant(value).map(Self::NotApplicable)
+                crate::contract::decode_variant(value).map(Self::NotApplicable)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -2180,7 +2192,7 @@ impl DefinitionsRefreshState {
             Self::Running(_) => "running",
             Self::Completed(_) => "completed",
             Self::Failed(_) => "failed",
-            Self::Unknown(value) => super::support::tag_of(value, "status").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "status").unwrap_or_default(),
         }
     }
 }
@@ -2189,16 +2201,16 @@ impl serde::Serialize for DefinitionsRefreshState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Idle(payload) => {
-                super::support::serialize_tagged(serializer, "status", "idle", payload)
+                crate::contract::serialize_tagged(serializer, "status", "idle", payload)
             }
             Self::Running(payload) => {
-                super::support::serialize_tagged(serializer, "status", "running", payload)
+                crate::contract::serialize_tagged(serializer, "status", "running", payload)
             }
             Self::Completed(payload) => {
-                super::support::serialize_tagged(serializer, "status", "completed", payload)
+                crate::contract::serialize_tagged(serializer, "status", "completed", payload)
             }
             Self::Failed(payload) => {
-                super::support::serialize_tagged(serializer, "status", "failed", payload)
+                crate::contract::serialize_tagged(serializer, "status", "failed", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -2208,11 +2220,11 @@ impl serde::Serialize for DefinitionsRefreshState {
 impl<'de> serde::Deserialize<'de> for DefinitionsRefreshState {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "status") {
-            Some("idle") => super::support::decode_variant(value).map(Self::Idle),
-            Some("running") => super::support::decode_variant(value).map(Self::Running),
-            Some("completed") => super::support::decode_variant(value).map(Self::Completed),
-            Some("failed") => super::support::decode_variant(value).map(Self::Failed),
+        match crate::contract::tag_of(&value, "status") {
+            Some("idle") => crate::contract::decode_variant(value).map(Self::Idle),
+            Some("running") => crate::contract::decode_variant(value).map(Self::Running),
+            Some("completed") => crate::contract::decode_variant(value).map(Self::Completed),
+            Some("failed") => crate::contract::decode_variant(value).map(Self::Failed),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -2706,7 +2718,7 @@ impl FfmpegDownloadState {
             Self::Running(_) => "running",
             Self::Completed(_) => "completed",
             Self::Failed(_) => "failed",
-            Self::Unknown(value) => super::support::tag_of(value, "status").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "status").unwrap_or_default(),
         }
     }
 }
@@ -2715,16 +2727,16 @@ impl serde::Serialize for FfmpegDownloadState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Idle(payload) => {
-                super::support::serialize_tagged(serializer, "status", "idle", payload)
+                crate::contract::serialize_tagged(serializer, "status", "idle", payload)
             }
             Self::Running(payload) => {
-                super::support::serialize_tagged(serializer, "status", "running", payload)
+                crate::contract::serialize_tagged(serializer, "status", "running", payload)
             }
             Self::Completed(payload) => {
-                super::support::serialize_tagged(serializer, "status", "completed", payload)
+                crate::contract::serialize_tagged(serializer, "status", "completed", payload)
             }
             Self::Failed(payload) => {
-                super::support::serialize_tagged(serializer, "status", "failed", payload)
+                crate::contract::serialize_tagged(serializer, "status", "failed", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -2734,11 +2746,11 @@ impl serde::Serialize for FfmpegDownloadState {
 impl<'de> serde::Deserialize<'de> for FfmpegDownloadState {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "status") {
-            Some("idle") => super::support::decode_variant(value).map(Self::Idle),
-            Some("running") => super::support::decode_variant(value).map(Self::Running),
-            Some("completed") => super::support::decode_variant(value).map(Self::Completed),
-            Some("failed") => super::support::decode_variant(value).map(Self::Failed),
+        match crate::contract::tag_of(&value, "status") {
+            Some("idle") => crate::contract::decode_variant(value).map(Self::Idle),
+            Some("running") => crate::contract::decode_variant(value).map(Self::Running),
+            Some("completed") => crate::contract::decode_variant(value).map(Self::Completed),
+            Some("failed") => crate::contract::decode_variant(value).map(Self::Failed),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -4131,7 +4143,7 @@ impl PollReply {
             Self::Pending(_) => "pending",
             Self::Connected(_) => "connected",
             Self::Invalid(_) => "invalid",
-            Self::Unknown(value) => super::support::tag_of(value, "state").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "state").unwrap_or_default(),
         }
     }
 }
@@ -4140,13 +4152,13 @@ impl serde::Serialize for PollReply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Pending(payload) => {
-                super::support::serialize_tagged(serializer, "state", "pending", payload)
+                crate::contract::serialize_tagged(serializer, "state", "pending", payload)
             }
             Self::Connected(payload) => {
-                super::support::serialize_tagged(serializer, "state", "connected", payload)
+                crate::contract::serialize_tagged(serializer, "state", "connected", payload)
             }
             Self::Invalid(payload) => {
-                super::support::serialize_tagged(serializer, "state", "invalid", payload)
+                crate::contract::serialize_tagged(serializer, "state", "invalid", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -4156,10 +4168,10 @@ impl serde::Serialize for PollReply {
 impl<'de> serde::Deserialize<'de> for PollReply {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "state") {
-            Some("pending") => super::support::decode_variant(value).map(Self::Pending),
-            Some("connected") => super::support::decode_variant(value).map(Self::Connected),
-            Some("invalid") => super::support::decode_variant(value).map(Self::Invalid),
+        match crate::contract::tag_of(&value, "state") {
+            Some("pending") => crate::contract::decode_variant(value).map(Self::Pending),
+            Some("connected") => crate::contract::decode_variant(value).map(Self::Connected),
+            Some("invalid") => crate::contract::decode_variant(value).map(Self::Invalid),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -6130,7 +6142,7 @@ impl WatchNowRequest {
             Self::Episode(_) => "episode",
             Self::EpisodeByTmdb(_) => "episode_by_tmdb",
             Self::ShowSmartPlay(_) => "show_smart_play",
-            Self::Unknown(value) => super::support::tag_of(value, "kind").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "kind").unwrap_or_default(),
         }
     }
 }
@@ -6139,16 +6151,16 @@ impl serde::Serialize for WatchNowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Movie(payload) => {
-                super::support::serialize_tagged(serializer, "kind", "movie", payload)
+                crate::contract::serialize_tagged(serializer, "kind", "movie", payload)
             }
             Self::Episode(payload) => {
-                super::support::serialize_tagged(serializer, "kind", "episode", payload)
+                crate::contract::serialize_tagged(serializer, "kind", "episode", payload)
             }
             Self::EpisodeByTmdb(payload) => {
-                super::support::serialize_tagged(serializer, "kind", "episode_by_tmdb", payload)
+                crate::contract::serialize_tagged(serializer, "kind", "episode_by_tmdb", payload)
             }
             Self::ShowSmartPlay(payload) => {
-                super::support::serialize_tagged(serializer, "kind", "show_smart_play", payload)
+                crate::contract::serialize_tagged(serializer, "kind", "show_smart_play", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -6158,14 +6170,14 @@ impl serde::Serialize for WatchNowRequest {
 impl<'de> serde::Deserialize<'de> for WatchNowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "kind") {
-            Some("movie") => super::support::decode_variant(value).map(Self::Movie),
-            Some("episode") => super::support::decode_variant(value).map(Self::Episode),
+        match crate::contract::tag_of(&value, "kind") {
+            Some("movie") => crate::contract::decode_variant(value).map(Self::Movie),
+            Some("episode") => crate::contract::decode_variant(value).map(Self::Episode),
             Some("episode_by_tmdb") => {
-                super::support::decode_variant(value).map(Self::EpisodeByTmdb)
+                crate::contract::decode_variant(value).map(Self::EpisodeByTmdb)
             }
             Some("show_smart_play") => {
-                super::support::decode_variant(value).map(Self::ShowSmartPlay)
+                crate::contract::decode_variant(value).map(Self::ShowSmartPlay)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -6247,7 +6259,7 @@ impl WsClientFrame {
         match self {
             Self::Auth(_) => "auth",
             Self::Ping(_) => "ping",
-            Self::Unknown(value) => super::support::tag_of(value, "type").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "type").unwrap_or_default(),
         }
     }
 }
@@ -6256,10 +6268,10 @@ impl serde::Serialize for WsClientFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auth(payload) => {
-                super::support::serialize_tagged(serializer, "type", "auth", payload)
+                crate::contract::serialize_tagged(serializer, "type", "auth", payload)
             }
             Self::Ping(payload) => {
-                super::support::serialize_tagged(serializer, "type", "ping", payload)
+                crate::contract::serialize_tagged(serializer, "type", "ping", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -6269,9 +6281,9 @@ impl serde::Serialize for WsClientFrame {
 impl<'de> serde::Deserialize<'de> for WsClientFrame {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "type") {
-            Some("auth") => super::support::decode_variant(value).map(Self::Auth),
-            Some("ping") => super::support::decode_variant(value).map(Self::Ping),
+        match crate::contract::tag_of(&value, "type") {
+            Some("auth") => crate::contract::decode_variant(value).map(Self::Auth),
+            Some("ping") => crate::contract::decode_variant(value).map(Self::Ping),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -6305,7 +6317,7 @@ impl WsServerFrame {
         match self {
             Self::AuthOk(_) => "auth_ok",
             Self::Pong(_) => "pong",
-            Self::Unknown(value) => super::support::tag_of(value, "type").unwrap_or_default(),
+            Self::Unknown(value) => crate::contract::tag_of(value, "type").unwrap_or_default(),
         }
     }
 }
@@ -6314,10 +6326,10 @@ impl serde::Serialize for WsServerFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AuthOk(payload) => {
-                super::support::serialize_tagged(serializer, "type", "auth_ok", payload)
+                crate::contract::serialize_tagged(serializer, "type", "auth_ok", payload)
             }
             Self::Pong(payload) => {
-                super::support::serialize_tagged(serializer, "type", "pong", payload)
+                crate::contract::serialize_tagged(serializer, "type", "pong", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -6327,9 +6339,9 @@ impl serde::Serialize for WsServerFrame {
 impl<'de> serde::Deserialize<'de> for WsServerFrame {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
-        match super::support::tag_of(&value, "type") {
-            Some("auth_ok") => super::support::decode_variant(value).map(Self::AuthOk),
-            Some("pong") => super::support::decode_variant(value).map(Self::Pong),
+        match crate::contract::tag_of(&value, "type") {
+            Some("auth_ok") => crate::contract::decode_variant(value).map(Self::AuthOk),
+            Some("pong") => crate::contract::decode_variant(value).map(Self::Pong),
             _ => Ok(Self::Unknown(value)),
         }
     }
