@@ -9,6 +9,8 @@ use kinlink_sandbox::{app, AppState, Config};
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod support;
+
 const KEY: &str = "test-key-0123";
 
 async fn send(app: &axum::Router, method: &str, uri: &str) -> (StatusCode, Vec<u8>) {
@@ -65,17 +67,7 @@ async fn every_operation_of_the_served_contract_is_routed() {
     let mut implemented = Vec::new();
     for (template, item) in document["paths"].as_object().unwrap() {
         // A concrete path: every parameter filled with a value each parameter type accepts.
-        let path: String = template
-            .split('/')
-            .map(|segment| {
-                if segment.starts_with('{') {
-                    "1"
-                } else {
-                    segment
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+        let path = support::concrete_path(template, "1");
         for (method, operation) in item.as_object().unwrap() {
             operations += 1;
             let method = method.to_ascii_uppercase();

@@ -9,6 +9,8 @@ use kinlink_sandbox::{app, AppState, Config};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+mod support;
+
 const KEY: &str = "test-key-0123";
 
 async fn send(
@@ -61,17 +63,7 @@ async fn every_operation_of_the_contract_is_routed_to_itself() {
     assert_eq!(document["info"]["title"], "KinBot");
     let mut operations = 0;
     for (template, item) in document["paths"].as_object().unwrap() {
-        let path: String = template
-            .split('/')
-            .map(|segment| {
-                if segment.starts_with('{') {
-                    "x1"
-                } else {
-                    segment
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+        let path = support::concrete_path(template, "x1");
         for (method, operation) in item.as_object().unwrap() {
             operations += 1;
             let id = operation["operationId"].as_str().unwrap();

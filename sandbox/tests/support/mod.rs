@@ -260,3 +260,18 @@ pub async fn send(app: &axum::Router, req: axum::http::Request<axum::body::Body>
         body,
     }
 }
+
+/// A concrete path for a template: every `{parameter}` segment replaced by `value`.
+pub fn concrete_path(template: &str, value: &str) -> String {
+    template
+        .split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                value
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
