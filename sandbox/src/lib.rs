@@ -5,6 +5,8 @@
 
 mod auth;
 mod console;
+#[macro_use]
+mod contract_routes;
 mod cors;
 mod data_dir;
 mod faults;

@@ -13,14 +13,12 @@
 
 pub mod contract;
 
-use std::collections::BTreeMap;
-
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, on, MethodFilter, MethodRouter};
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -31,14 +29,9 @@ use contract::{operation_at, routes, Operation, OPERATIONS};
 /// contract). None yet: every operation is routed and answers 501 naming itself.
 struct KinBotSandbox;
 
-/// Tags of which the sandbox serves nothing yet.
-macro_rules! not_served {
-    ($($tag:ident),* $(,)?) => {
-        $(impl routes::$tag<AppState> for KinBotSandbox {})*
-    };
-}
-
+// Tags of which the sandbox serves nothing yet: every operation answers 501.
 not_served!(
+    KinBotSandbox:
     AccountsOperations,
     AppOperations,
     AuthOperations,
@@ -81,22 +74,12 @@ impl routes::Operations<AppState> for KinBotSandbox {}
 pub const OPENAPI_PATH: &str = "/api-docs/kinbot/openapi.json";
 
 pub fn router(state: AppState) -> Router<AppState> {
-    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
-    for op in OPERATIONS {
-        let handler = routes::route(&KinBotSandbox, op).unwrap_or_else(|| {
-            let filter = MethodFilter::try_from(
-                Method::from_bytes(op.method.as_bytes())
-                    .expect("contract methods are HTTP methods"),
-            )
-            .expect("contract methods are routable");
-            on(filter, move || async move { not_implemented(op) })
-        });
-        let merged = match by_path.remove(op.path) {
-            Some(existing) => existing.merge(handler),
-            None => handler,
-        };
-        by_path.insert(op.path, merged);
-    }
+    let by_path = crate::contract_routes::by_path(
+        OPERATIONS,
+        |op| (op.method, op.path),
+        |op| routes::route(&KinBotSandbox, op),
+        not_implemented,
+    );
     let mut api = Router::new();
     for (path, handler) in by_path {
         // Hono answers a method a path does not have as an unknown path: 404, not 405.

@@ -22,15 +22,13 @@ pub mod resources;
 pub mod settings;
 mod status;
 
-use std::collections::BTreeMap;
-
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, on, put, MethodFilter, MethodRouter};
+use axum::routing::{any, get, put, MethodRouter};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -88,14 +86,9 @@ impl routes::WebhooksOperations<AppState> for KinoSandbox {
     }
 }
 
-/// Tags of which the sandbox serves nothing yet: every operation answers 501.
-macro_rules! not_served {
-    ($($tag:ident),* $(,)?) => {
-        $(impl routes::$tag<AppState> for KinoSandbox {})*
-    };
-}
-
+// Tags of which the sandbox serves nothing yet: every operation answers 501.
 not_served!(
+    KinoSandbox:
     AuthOperations,
     BackupsOperations,
     BlocklistOperations,
@@ -126,22 +119,12 @@ not_served!(
 impl routes::Operations<AppState> for KinoSandbox {}
 
 pub fn router(state: AppState) -> Router<AppState> {
-    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
-    for op in OPERATIONS {
-        let handler = routes::route(&KinoSandbox, op).unwrap_or_else(|| {
-            let filter = MethodFilter::try_from(
-                Method::from_bytes(op.method.as_bytes())
-                    .expect("contract methods are HTTP methods"),
-            )
-            .expect("contract methods are routable");
-            on(filter, move || async move { Error::NotImplemented(op) })
-        });
-        let merged = match by_path.remove(op.path) {
-            Some(existing) => existing.merge(handler),
-            None => handler,
-        };
-        by_path.insert(op.path, merged);
-    }
+    let by_path = crate::contract_routes::by_path(
+        OPERATIONS,
+        |op| (op.method, op.path),
+        |op| routes::route(&KinoSandbox, op),
+        |op| Error::NotImplemented(op).into_response(),
+    );
     let mut v1 = Router::new();
     for (path, handler) in by_path {
         v1 = v1.route(path, handler);
