@@ -823,11 +823,20 @@ impl Gen<'_> {
                 media_type: (*media_type).to_owned(),
             }),
         };
+        // A body that may be JSON `null` (KinBot's `get-session` when signed out) decodes to `None`.
+        let body_ty = |schema: &Value| -> Result<Ty> {
+            let mut ty = self.ty(schema, "response")?;
+            if ty.nullable {
+                ty.rust = format!("Option<{}>", ty.rust);
+                ty.nullable = false;
+            }
+            Ok(ty)
+        };
         let response = match &op.response {
             crate::plan::Response::Empty => Response::Empty,
-            crate::plan::Response::Json(schema) => Response::Json(self.ty(schema, "response")?),
+            crate::plan::Response::Json(schema) => Response::Json(body_ty(schema)?),
             crate::plan::Response::JsonWhen(schema, statuses) => {
-                Response::JsonWhen(self.ty(schema, "response")?, statuses.clone())
+                Response::JsonWhen(body_ty(schema)?, statuses.clone())
             }
             crate::plan::Response::Bytes(media_type) => Response::Bytes(media_type.clone()),
             crate::plan::Response::WebSocket => Response::WebSocket,

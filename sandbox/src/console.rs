@@ -4,8 +4,11 @@
 use std::path::{Component, Path, PathBuf};
 
 use axum::extract::State;
-use axum::http::header::{ALLOW, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
-use axum::http::{HeaderValue, Method, StatusCode, Uri};
+use axum::http::header::{
+    ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -57,10 +60,11 @@ impl Console {
     async fn resolve(&self, url_path: &str) -> Option<PathBuf> {
         let decoded = percent_decode(url_path)?;
         let relative = Path::new(decoded.trim_start_matches('/'));
-        if relative
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-            || decoded.contains('\\')
+        // Dot files (`.trunk-lock`, an editor's `.swp`) are build leftovers, never the console.
+        if relative.components().any(|c| match c {
+            Component::Normal(name) => name.to_string_lossy().starts_with('.'),
+            _ => true,
+        }) || decoded.contains('\\')
         {
             return None;
         }
@@ -210,7 +214,12 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// Fallback for every path no API router claims.
-pub async fn serve(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+pub async fn serve(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -235,10 +244,107 @@ pub async fn serve(State(state): State<AppState>, method: Method, uri: Uri) -> R
         // SPA fallback: client-side routes are served the app shell.
         None => console.root.join("index.html"),
     };
+    let accepted = accepted_encodings(&headers);
     match tokio::fs::read(&path).await {
-        Ok(bytes) => file_response(&path, bytes),
+        Ok(bytes) => {
+            let encoded = precompressed(&path, accepted).await;
+            file_response(&path, bytes, encoded)
+        }
         Err(_) => (StatusCode::NOT_FOUND, "Not Found").into_response(),
     }
+}
+
+/// A content coding the build may have precompressed a file into (`app.wasm.br`, `app.wasm.gz`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Coding {
+    Brotli,
+    Gzip,
+}
+
+impl Coding {
+    /// Best first: brotli is smaller for the console's wasm and text.
+    const PREFERRED: [Coding; 2] = [Coding::Brotli, Coding::Gzip];
+
+    fn token(self) -> &'static str {
+        match self {
+            Coding::Brotli => "br",
+            Coding::Gzip => "gzip",
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Coding::Brotli => "br",
+            Coding::Gzip => "gz",
+        }
+    }
+}
+
+/// The codings `Accept-Encoding` allows (RFC 9110 §12.5.3): listed with a q-value above zero, or
+/// covered by `*`.
+fn accepted_encodings(headers: &HeaderMap) -> Vec<Coding> {
+    let mut named: Vec<(String, bool)> = Vec::new();
+    for value in headers.get_all(ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if !name.is_empty() {
+                named.push((name, !refused));
+            }
+        }
+    }
+    let verdict = |token: &str| {
+        named
+            .iter()
+            .find(|(name, _)| name == token)
+            .or_else(|| named.iter().find(|(name, _)| name == "*"))
+            .is_some_and(|(_, ok)| *ok)
+    };
+    Coding::PREFERRED
+        .into_iter()
+        .filter(|coding| verdict(coding.token()))
+        .collect()
+}
+
+/// The precompressed sibling for the first accepted coding that has one no older than the file.
+async fn precompressed(path: &Path, accepted: Vec<Coding>) -> Option<(Coding, Vec<u8>)> {
+    let modified = tokio::fs::metadata(path).await.ok()?.modified().ok()?;
+    for coding in accepted {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".");
+        name.push(coding.suffix());
+        let sibling = PathBuf::from(name);
+        let fresh = tokio::fs::metadata(&sibling)
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|m| m >= modified);
+        if fresh {
+            if let Ok(bytes) = tokio::fs::read(&sibling).await {
+                return Some((coding, bytes));
+            }
+        }
+    }
+    None
+}
+
+/// Whether a file name carries Trunk's content hash (`app-1f312d136e8d5865.js`,
+/// `app-19cad241a378e3e7_bg.wasm`): its content never changes under that name.
+fn is_hashed(path: &Path) -> bool {
+    let stem = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| n.split('.').next().unwrap_or(n))
+        .unwrap_or("");
+    stem.split(['-', '_'])
+        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Whether the last segment of a URL path looks like a file name (`x.js`, not `settings`).
@@ -247,19 +353,32 @@ fn has_extension(url_path: &str) -> bool {
     last.rfind('.').is_some_and(|dot| dot + 1 < last.len())
 }
 
-fn file_response(path: &Path, bytes: Vec<u8>) -> Response {
+/// The file's response: its precompressed form when one was accepted, a policy computed from the
+/// HTML itself, and caching by name (hashed names forever, anything else revalidated each time).
+fn file_response(path: &Path, bytes: Vec<u8>, encoded: Option<(Coding, Vec<u8>)>) -> Response {
     let kind = content_type(path);
     let csp = kind
         .starts_with("text/html")
         .then(|| csp_for(&String::from_utf8_lossy(&bytes)));
-    let mut response = ([(CONTENT_TYPE, kind)], bytes).into_response();
-    if let Some(csp) = csp {
-        let headers = response.headers_mut();
-        // Always revalidate the shell: it names the hashed wasm/js of the current build.
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        if let Ok(value) = HeaderValue::from_str(&csp) {
-            headers.insert(CONTENT_SECURITY_POLICY, value);
-        }
+    let (coding, body) = match encoded {
+        Some((coding, encoded)) => (Some(coding), encoded),
+        None => (None, bytes),
+    };
+    let mut response = ([(CONTENT_TYPE, kind)], body).into_response();
+    let headers = response.headers_mut();
+    if let Some(coding) = coding {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(coding.token()));
+    }
+    headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+    let cache = if csp.is_none() && is_hashed(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        // The shell names the hashed wasm/js of the current build, so it is always revalidated.
+        "no-cache"
+    };
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Some(csp) = csp.and_then(|csp| HeaderValue::from_str(&csp).ok()) {
+        headers.insert(CONTENT_SECURITY_POLICY, csp);
     }
     response
 }
@@ -289,6 +408,32 @@ mod tests {
             csp.contains("'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"),
             "{csp}"
         );
+    }
+
+    #[test]
+    fn negotiates_codings() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            accepted_encodings(&headers)
+        };
+        assert_eq!(with("gzip, deflate, br"), [Coding::Brotli, Coding::Gzip]);
+        assert_eq!(with("br;q=0, gzip;q=0.5"), [Coding::Gzip]);
+        assert_eq!(with("*"), [Coding::Brotli, Coding::Gzip]);
+        assert_eq!(with("*;q=0, identity"), []);
+        assert_eq!(accepted_encodings(&HeaderMap::new()), []);
+    }
+
+    #[test]
+    fn knows_hashed_names() {
+        assert!(is_hashed(Path::new(
+            "/d/kinlink-console-1f312d136e8d5865.js"
+        )));
+        assert!(is_hashed(Path::new(
+            "/d/kinlink-console-19cad241a378e3e7_bg.wasm"
+        )));
+        assert!(!is_hashed(Path::new("/d/index.html")));
+        assert!(!is_hashed(Path::new("/d/favicon.svg")));
     }
 
     #[test]

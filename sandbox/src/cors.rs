@@ -3,9 +3,9 @@
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
-    VARY,
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
+    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -44,7 +44,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if let (true, Some(origin)) = (preflight, &origin) {
         let mut response = StatusCode::NO_CONTENT.into_response();
         let headers = response.headers_mut();
-        allow_origin(headers, origin);
+        allow_origin(headers, origins, origin);
         headers.insert(
             ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static(ALLOW_METHODS),
@@ -61,7 +61,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let headers = response.headers_mut();
     match &origin {
         Some(origin) => {
-            allow_origin(headers, origin);
+            allow_origin(headers, origins, origin);
             headers.insert(
                 ACCESS_CONTROL_EXPOSE_HEADERS,
                 HeaderValue::from_static(EXPOSE_HEADERS),
@@ -75,7 +75,19 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     response
 }
 
-fn allow_origin(headers: &mut HeaderMap, origin: &HeaderValue) {
+fn allow_origin(headers: &mut HeaderMap, origins: &[String], origin: &HeaderValue) {
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+    // Cookies (KinBot's session) cross only to origins named one by one: under `*` any page the
+    // user visits could act with their session.
+    if origin.to_str().is_ok_and(|o| {
+        origins
+            .iter()
+            .any(|listed| listed.trim_end_matches('/') == o)
+    }) {
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+    }
     headers.append(VARY, HeaderValue::from_static("Origin"));
 }

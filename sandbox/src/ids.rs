@@ -32,6 +32,21 @@ pub fn random_hex(len: usize) -> String {
     hex(&bytes[..len.min(64) / 2])
 }
 
+/// `len` random characters of `[A-Za-z0-9]`, the alphabet of Better Auth's ids and tokens.
+pub fn random_alphanumeric(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        // 62 * 4 = 248: bytes from 248 up are dropped, so every character is equally likely.
+        for byte in random_bytes::<64>() {
+            if byte < 248 && out.len() < len {
+                out.push(ALPHABET[usize::from(byte % 62)] as char);
+            }
+        }
+    }
+    out
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -34,6 +34,7 @@ pub use data_dir::write_private_atomically;
 pub use kino::conformance::layer as kino_conformance_layer;
 pub use serve::ServerLimits;
 pub use state::AppState;
+pub use store::KINBOT_EMAIL;
 
 /// How long a shutdown waits for open connections (SSE streams) before they are dropped.
 const GRACEFUL_WAIT: Duration = Duration::from_secs(2);

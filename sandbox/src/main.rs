@@ -26,7 +26,7 @@ Options:
                          keep-alive timeout (default 15000)
   --body-timeout-ms N    Longest pause inside a request body (default 15000)
   --check-contract       Validate every Kino response against the contract (on in debug builds)
-  --ready-file PATH      After binding, write {\"url\",\"api_key\"} JSON to PATH
+  --ready-file PATH      After binding, write {\"url\",\"api_key\",\"kinbot_email\"} JSON to PATH
   -h, --help             Print this help
 ";
 
@@ -116,7 +116,12 @@ fn number<T: std::str::FromStr>(text: &str, flag: &str) -> Result<T, ParseError>
 /// Writes the ready file (0600: it holds the key) through a temporary name, so a reader polling
 /// for it never sees a partial file.
 fn write_ready_file(path: &Path, url: &str, api_key: &str) -> std::io::Result<()> {
-    let body = serde_json::json!({"url": url, "api_key": api_key}).to_string();
+    let body = serde_json::json!({
+        "url": url,
+        "api_key": api_key,
+        "kinbot_email": kinlink_sandbox::KINBOT_EMAIL,
+    })
+    .to_string();
     kinlink_sandbox::write_private_atomically(path, body.as_bytes())
 }
 
@@ -168,6 +173,11 @@ async fn main() -> ExitCode {
         // The only place the key is ever printed.
         let _ = writeln!(out, "Kinlink sandbox listening on http://{}", sandbox.addr);
         let _ = writeln!(out, "API key: {}", sandbox.api_key);
+        let _ = writeln!(
+            out,
+            "KinBot sign-in: {} with the API key as password",
+            kinlink_sandbox::KINBOT_EMAIL
+        );
         let _ = out.flush();
     }
     if let Some(path) = &cli.ready_file {

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_history.sql"),
     include_str!("../migrations/003_records.sql"),
     include_str!("../migrations/004_record_ids.sql"),
+    include_str!("../migrations/005_kinbot_sessions.sql"),
 ];
 
 /// How long a connection waits for a lock held by another before failing.
@@ -90,6 +91,29 @@ pub struct HistoryRow {
     pub quality: Option<String>,
     pub download_id: Option<i64>,
     pub data: Option<String>,
+}
+
+/// The email of the sandbox's one KinBot account; its password is the sandbox's API key.
+pub const KINBOT_EMAIL: &str = "sandbox@kinlink.local";
+
+/// A KinBot (Better Auth) user row.
+#[derive(Debug, Clone)]
+pub struct KinBotUser {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub created_ms: i64,
+}
+
+/// A KinBot (Better Auth) session row.
+#[derive(Debug, Clone)]
+pub struct KinBotSession {
+    pub token: String,
+    pub id: String,
+    pub user_id: String,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    pub user_agent: String,
 }
 
 /// Which history rows a page reads; every filter present must match.
@@ -202,6 +226,107 @@ impl Store {
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.clone();
             Ok(settings)
+        })
+        .await
+    }
+
+    /// The sandbox's one KinBot account, created on first use.
+    pub async fn kinbot_user(&self) -> Result<KinBotUser, StoreError> {
+        let inner = self.inner.clone();
+        blocking(move || {
+            let conn = lock(&inner.writer);
+            conn.execute(
+                "INSERT OR IGNORE INTO kinbot_users (id, email, name, created_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    ids::random_alphanumeric(32),
+                    KINBOT_EMAIL,
+                    "Sandbox",
+                    crate::timestamp::now_millis()
+                ],
+            )?;
+            Ok(conn.query_row(
+                "SELECT id, email, name, created_ms FROM kinbot_users WHERE email = ?1",
+                params![KINBOT_EMAIL],
+                |row| {
+                    Ok(KinBotUser {
+                        id: row.get(0)?,
+                        email: row.get(1)?,
+                        name: row.get(2)?,
+                        created_ms: row.get(3)?,
+                    })
+                },
+            )?)
+        })
+        .await
+    }
+
+    /// Records a signed-in session; it is committed before the cookie is sent.
+    pub async fn insert_kinbot_session(&self, session: KinBotSession) -> Result<(), StoreError> {
+        let inner = self.inner.clone();
+        blocking(move || {
+            lock(&inner.writer).execute(
+                "INSERT INTO kinbot_sessions (token, id, user_id, created_ms, expires_ms, user_agent) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    session.token,
+                    session.id,
+                    session.user_id,
+                    session.created_ms,
+                    session.expires_ms,
+                    session.user_agent
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The unexpired session with this token, and its user.
+    pub async fn kinbot_session(
+        &self,
+        token: String,
+    ) -> Result<Option<(KinBotSession, KinBotUser)>, StoreError> {
+        let inner = self.inner.clone();
+        blocking(move || {
+            let conn = lock(&inner.reader);
+            let mut statement = conn.prepare_cached(
+                "SELECT s.token, s.id, s.user_id, s.created_ms, s.expires_ms, s.user_agent, \
+                        u.email, u.name, u.created_ms \
+                 FROM kinbot_sessions s JOIN kinbot_users u ON u.id = s.user_id \
+                 WHERE s.token = ?1 AND s.expires_ms > ?2",
+            )?;
+            Ok(statement
+                .query_row(params![token, crate::timestamp::now_millis()], |row| {
+                    let session = KinBotSession {
+                        token: row.get(0)?,
+                        id: row.get(1)?,
+                        user_id: row.get(2)?,
+                        created_ms: row.get(3)?,
+                        expires_ms: row.get(4)?,
+                        user_agent: row.get(5)?,
+                    };
+                    let user = KinBotUser {
+                        id: session.user_id.clone(),
+                        email: row.get(6)?,
+                        name: row.get(7)?,
+                        created_ms: row.get(8)?,
+                    };
+                    Ok((session, user))
+                })
+                .optional()?)
+        })
+        .await
+    }
+
+    /// Revokes a session (sign-out); later requests with its cookie are 401.
+    pub async fn delete_kinbot_session(&self, token: String) -> Result<(), StoreError> {
+        let inner = self.inner.clone();
+        blocking(move || {
+            lock(&inner.writer).execute(
+                "DELETE FROM kinbot_sessions WHERE token = ?1",
+                params![token],
+            )?;
+            Ok(())
         })
         .await
     }

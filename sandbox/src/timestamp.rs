@@ -10,6 +10,29 @@ pub fn now_rfc3339() -> String {
     format_rfc3339(since.as_secs() as i64, since.subsec_nanos())
 }
 
+/// Now, in Unix milliseconds.
+pub fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as i64)
+}
+
+/// Unix milliseconds as JavaScript's `toISOString` writes them (`2026-11-24T15:51:42.344Z`), the form
+/// KinBot's Better Auth rows take.
+pub fn iso_millis(millis: i64) -> String {
+    let seconds = millis.div_euclid(1000);
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        millis.rem_euclid(1000)
+    )
+}
+
 /// Formats Unix seconds and nanoseconds as RFC 3339 in UTC.
 pub fn format_rfc3339(seconds: i64, nanos: u32) -> String {
     let days = seconds.div_euclid(86_400);

@@ -749,6 +749,75 @@ async fn static_console_spa_fallback_and_csp() {
 }
 
 #[tokio::test]
+async fn console_files_are_sent_precompressed_and_cached_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let index = "<!doctype html><html><head></head><body></body></html>";
+    std::fs::write(site.join("index.html"), index).unwrap();
+    std::fs::write(site.join("index.html.br"), b"brotli html").unwrap();
+    let js = "app-1f312d136e8d5865.js";
+    std::fs::write(site.join(js), "export default 1;").unwrap();
+    std::fs::write(site.join(format!("{js}.br")), b"brotli js").unwrap();
+    std::fs::write(site.join(format!("{js}.gz")), b"gzip js").unwrap();
+    std::fs::write(site.join(".trunk-lock"), b"").unwrap();
+    let app = router(&Config {
+        static_dir: Some(site),
+        ..config(&dir)
+    });
+    let get = |path: &str, accept: Option<&str>| {
+        let mut req = Request::get(path);
+        if let Some(accept) = accept {
+            req = req.header("accept-encoding", accept);
+        }
+        send(&app, req.body(Body::empty()).unwrap())
+    };
+
+    let br = get(&format!("/{js}"), Some("gzip, deflate, br, zstd")).await;
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.text(), "brotli js");
+    assert_eq!(br.header("content-type"), Some("text/javascript"));
+    assert_eq!(
+        br.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(br.header("vary"), Some("Accept-Encoding"));
+    let gz = get(&format!("/{js}"), Some("gzip")).await;
+    assert_eq!(
+        (gz.header("content-encoding"), gz.text().as_str()),
+        (Some("gzip"), "gzip js")
+    );
+    let plain = get(&format!("/{js}"), None).await;
+    assert_eq!(
+        (plain.header("content-encoding"), plain.text().as_str()),
+        (None, "export default 1;")
+    );
+
+    // The shell is revalidated every time; its policy comes from the HTML, not the compressed bytes.
+    let shell = get("/", Some("br")).await;
+    assert_eq!(shell.header("content-encoding"), Some("br"));
+    assert_eq!(shell.header("cache-control"), Some("no-cache"));
+    assert!(shell.header("content-security-policy").is_some());
+    let deep = get("/kino/status", Some("identity")).await;
+    assert_eq!(
+        (deep.header("content-encoding"), deep.text().as_str()),
+        (None, index)
+    );
+
+    // Build leftovers are not part of the console.
+    assert_eq!(
+        get("/.trunk-lock", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&format!("/{js}.br"), None)
+            .await
+            .header("content-encoding"),
+        None
+    );
+}
+
+#[tokio::test]
 async fn root_without_console_is_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let app = router(&config(&dir));

@@ -107,13 +107,18 @@ async fn every_operation_of_the_served_contract_is_routed() {
     assert_eq!(
         implemented,
         [
+            "DELETE /api/v1/indexers/{id}",
             "DELETE /api/v1/webhooks/{id}",
             "GET /api/v1/config",
             "GET /api/v1/history",
+            "GET /api/v1/indexers",
+            "GET /api/v1/indexers/{id}",
             "GET /api/v1/status",
             "GET /api/v1/webhooks",
+            "POST /api/v1/indexers",
             "POST /api/v1/webhooks",
             "PUT /api/v1/config",
+            "PUT /api/v1/indexers/{id}",
             "PUT /api/v1/webhooks/{id}",
         ]
     );

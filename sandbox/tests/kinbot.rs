@@ -1,5 +1,5 @@
-//! The sandbox against KinBot's contract: every operation is routed (none is implemented yet, so
-//! each answers 501 in KinBot's envelope naming itself), and the refusals around them are KinBot's:
+//! The sandbox against KinBot's contract: every operation is routed (all but sign-in are unimplemented,
+//! so each answers 501 in KinBot's envelope naming itself), and the refusals around them are KinBot's:
 //! 401 without a session, Hono's plain-text 404 for unknown paths and missing methods.
 
 use axum::body::Body;
@@ -53,6 +53,9 @@ fn sandbox(dir: &tempfile::TempDir) -> axum::Router {
     .unwrap())
 }
 
+/// The operations the sandbox implements (the sign-in below tests what they do).
+const SERVED: &[&str] = &["sign_in_email", "get_session", "sign_out"];
+
 #[tokio::test]
 async fn every_operation_of_the_contract_is_routed_to_itself() {
     let dir = tempfile::tempdir().unwrap();
@@ -69,6 +72,13 @@ async fn every_operation_of_the_contract_is_routed_to_itself() {
             let id = operation["operationId"].as_str().unwrap();
             let method = method.to_ascii_uppercase();
             let (status, _, body) = send(&app, &method, &path, true).await;
+            if SERVED.contains(&id) {
+                assert!(
+                    status != StatusCode::NOT_IMPLEMENTED && status != StatusCode::NOT_FOUND,
+                    "{method} {path} ({id}) is served: {status}"
+                );
+                continue;
+            }
             assert_eq!(
                 status,
                 StatusCode::NOT_IMPLEMENTED,
@@ -120,4 +130,181 @@ async fn refusals_are_kinbots() {
     // Kino keeps /api/v1: its unknown paths are still its empty 404.
     let (status, _, body) = send(&app, "GET", "/api/v1/no-such-thing", true).await;
     assert_eq!((status, body.len()), (StatusCode::NOT_FOUND, 0));
+}
+
+/// A request with a JSON body and extra headers; returns status, headers and body.
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let body = match body {
+        Some(json) => {
+            req = req.header("content-type", "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn sign_in_gives_a_signed_cookie_that_opens_the_api_until_sign_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = sandbox(&dir);
+    let credentials = json!({"email": kinlink_sandbox::KINBOT_EMAIL, "password": KEY});
+
+    let (status, _, body) = call(
+        &app,
+        "POST",
+        "/api/auth/sign-in/email",
+        &[],
+        Some(json!({"email": kinlink_sandbox::KINBOT_EMAIL, "password": "nope"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        body,
+        json!({"message": "Invalid email or password", "code": "INVALID_EMAIL_OR_PASSWORD"})
+    );
+
+    // A browser (it sends Sec-Fetch-*) from an untrusted origin is refused.
+    let (status, _, body) = call(
+        &app,
+        "POST",
+        "/api/auth/sign-in/email",
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://evil.example"),
+        ],
+        Some(credentials.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("INVALID_ORIGIN"))
+    );
+
+    let (status, headers, body) = call(
+        &app,
+        "POST",
+        "/api/auth/sign-in/email",
+        &[],
+        Some(credentials),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["redirect"], json!(false));
+    let token = body["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 32);
+    let set_cookie = headers["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set_cookie.starts_with(&format!("better-auth.session_token={token}.")),
+        "{set_cookie}"
+    );
+    assert!(
+        set_cookie.contains("Max-Age=604800; Path=/; HttpOnly; SameSite=Lax"),
+        "{set_cookie}"
+    );
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+
+    // The bare token is not a session (its signature is missing), nor is a forged signature.
+    let bare = format!("better-auth.session_token={token}");
+    assert_eq!(
+        call(&app, "GET", "/api/kins", &[("cookie", &bare)], None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let forged = format!("better-auth.session_token={token}.AAAA");
+    assert_eq!(
+        call(&app, "GET", "/api/kins", &[("cookie", &forged)], None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let (status, _, session) = call(
+        &app,
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie)],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(session["session"]["token"], json!(token));
+    assert_eq!(
+        session["user"]["email"],
+        json!(kinlink_sandbox::KINBOT_EMAIL)
+    );
+    assert!(session["session"]["expiresAt"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+    assert_eq!(
+        call(&app, "GET", "/api/kins", &[("cookie", &cookie)], None)
+            .await
+            .0,
+        StatusCode::NOT_IMPLEMENTED
+    );
+
+    // Sign-out with a cookie needs a trusted Origin; then the session is gone.
+    let (status, _, body) = call(
+        &app,
+        "POST",
+        "/api/auth/sign-out",
+        &[("cookie", &cookie)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("MISSING_OR_NULL_ORIGIN"))
+    );
+    let (status, headers, body) = call(
+        &app,
+        "POST",
+        "/api/auth/sign-out",
+        &[
+            ("cookie", &cookie),
+            ("origin", "http://localhost"),
+            ("host", "localhost"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"success": true})));
+    assert_eq!(headers.get_all("set-cookie").iter().count(), 3);
+    assert_eq!(
+        call(
+            &app,
+            "GET",
+            "/api/auth/get-session",
+            &[("cookie", &cookie)],
+            None
+        )
+        .await
+        .2,
+        Value::Null
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/kins", &[("cookie", &cookie)], None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -194,3 +194,80 @@ async fn webhook_bodies_of_the_wrong_shape_are_kinos_plain_text_rejections() {
     let (_, body) = call(&app, "GET", "/api/v1/webhooks", None).await;
     assert_eq!(json(&body), json!([]), "nothing was stored");
 }
+
+#[tokio::test]
+async fn indexers_and_paths_move_the_status_through_every_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = sandbox(&dir);
+    let state = |app: axum::Router| async move {
+        let (_, body) = call(&app, "GET", "/api/v1/status", None).await;
+        json(&body)["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(state(app.clone()).await, "setup_required");
+
+    let media = dir.path().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let media = media.to_string_lossy().into_owned();
+    let config =
+        json!({"tmdb_api_key": "tmdb", "download_path": media, "media_library_path": media});
+    assert_eq!(
+        call(&app, "PUT", "/api/v1/config", Some(config)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(state(app.clone()).await, "setup_required", "no indexer yet");
+
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/v1/indexers",
+        Some(json!({"name": "Local", "url": "http://127.0.0.1:9117/torznab"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let indexer = json(&body);
+    assert_eq!(
+        (
+            &indexer["enabled"],
+            &indexer["indexer_type"],
+            &indexer["priority"]
+        ),
+        (&json!(true), &json!("torznab"), &json!(25))
+    );
+    assert_eq!(state(app.clone()).await, "ok");
+
+    let gone = dir.path().join("gone").to_string_lossy().into_owned();
+    let config = json!({"media_library_path": gone});
+    assert_eq!(
+        call(&app, "PUT", "/api/v1/config", Some(config)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(state(app.clone()).await, "degraded");
+
+    let id = indexer["id"].as_i64().unwrap();
+    let disable = json!({"enabled": false});
+    let path = format!("/api/v1/indexers/{id}");
+    assert_eq!(
+        call(&app, "PUT", &path, Some(disable)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        state(app.clone()).await,
+        "setup_required",
+        "only a disabled indexer"
+    );
+
+    let (_, history) = call(
+        &app,
+        "GET",
+        "/api/v1/history?event_type=indexer_changed",
+        None,
+    )
+    .await;
+    let actions: Vec<Value> = json(&history)["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| json(row["data"].as_str().unwrap())["action"].clone())
+        .collect();
+    assert_eq!(actions, [json!("updated"), json!("created")]);
+}

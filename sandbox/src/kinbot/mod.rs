@@ -8,17 +8,19 @@
 //! - an unknown path, or a method a path does not have, is Hono's plain-text `404 Not Found` (KinBot
 //!   has no 405), after the same session check.
 //!
-//! KinBot knows only its Better Auth session cookie; until the sandbox signs users in, its API key
-//! (in any of the forms `crate::auth` accepts) stands in for a session.
+//! KinBot knows only its Better Auth session cookie: sign in with email and password
+//! ([`session`]). The sandbox's API key (in any of the forms `crate::auth` accepts) also stands in
+//! for a session, so tools without a cookie jar can reach the 501s; the real server answers 401.
 
 pub mod contract;
+pub mod session;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post, MethodRouter};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -34,7 +36,6 @@ not_served!(
     KinBotSandbox:
     AccountsOperations,
     AppOperations,
-    AuthOperations,
     ChannelsOperations,
     ContactsOperations,
     CronsOperations,
@@ -67,6 +68,21 @@ not_served!(
     VersionOperations,
     WebhooksOperations,
 );
+
+/// Email sign-in, the session and sign-out (§1.2); the other Better Auth routes answer 501.
+impl routes::AuthOperations<AppState> for KinBotSandbox {
+    fn sign_in_email(&self, _op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        Some(post(session::sign_in))
+    }
+
+    fn get_session(&self, _op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        Some(get(session::get_session))
+    }
+
+    fn sign_out(&self, _op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        Some(post(session::sign_out))
+    }
+}
 
 impl routes::Operations<AppState> for KinBotSandbox {}
 
@@ -134,7 +150,13 @@ async fn require_session(State(state): State<AppState>, req: Request, next: Next
         .get::<MatchedPath>()
         .and_then(|route| operation_at(req.method().as_str(), route.as_str()))
         .is_some_and(|op| op.public);
-    if public || crate::auth::is_authorized(&req, state.api_key()) {
+    let mut allowed = public || crate::auth::is_authorized(&req, state.api_key());
+    if !allowed {
+        // A copy: the request (its body is not `Sync`) cannot be borrowed across an await.
+        let headers = req.headers().clone();
+        allowed = session::current(&state, &headers).await.is_some();
+    }
+    if allowed {
         next.run(req).await
     } else {
         envelope(

@@ -86,6 +86,29 @@ impl routes::WebhooksOperations<AppState> for KinoSandbox {
     }
 }
 
+/// Indexers are plain CRUD too; definitions, tests and retries are not served.
+impl routes::IndexersOperations<AppState> for KinoSandbox {
+    fn list_indexers(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::INDEXERS, op)
+    }
+
+    fn create_indexer(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::INDEXERS, op)
+    }
+
+    fn get_indexer(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::INDEXERS, op)
+    }
+
+    fn update_indexer(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::INDEXERS, op)
+    }
+
+    fn delete_indexer(&self, op: &'static Operation) -> Option<MethodRouter<AppState>> {
+        resources::route(&resources::INDEXERS, op)
+    }
+}
+
 // Tags of which the sandbox serves nothing yet: every operation answers 501.
 not_served!(
     KinoSandbox:
@@ -97,7 +120,6 @@ not_served!(
     FilesystemOperations,
     HomeOperations,
     ImagesOperations,
-    IndexersOperations,
     IntegrationsOperations,
     LibraryOperations,
     ListsOperations,

@@ -65,6 +65,37 @@ pub static WEBHOOKS: Resource = Resource {
     },
 };
 
+/// Torznab/Cardigann indexers (wire facts §10: a plain array; `indexer_changed {action, indexer_id}`).
+/// The facts give no create defaults; the sandbox's are an enabled Torznab indexer that searches and
+/// reads RSS, at priority 25.
+pub static INDEXERS: Resource = Resource {
+    collection: "indexers",
+    noun: "indexer",
+    event: indexer_event,
+    create: |id, body| {
+        let given = |key: &str| body.get(key).filter(|v| !v.is_null()).cloned();
+        json!({
+            "id": id,
+            "name": given("name"),
+            "url": given("url"),
+            "api_key": given("api_key"),
+            "definition_id": given("definition_id"),
+            "settings_json": given("settings_json"),
+            "indexer_type": given("indexer_type").unwrap_or(json!("torznab")),
+            "priority": given("priority").unwrap_or(json!(25)),
+            "enabled": given("enabled").unwrap_or(json!(true)),
+            "supports_rss": true,
+            "supports_search": true,
+            "supported_categories": null,
+            "supported_search_params": null,
+            "escalation_level": 0,
+            "disabled_until": null,
+            "initial_failure_time": null,
+            "most_recent_failure_time": null,
+        })
+    },
+};
+
 impl Resource {
     fn documents(&'static self, state: &AppState) -> Collection<Value> {
         Collection::new(state.store(), self.collection, Some(self.event))
@@ -77,6 +108,21 @@ impl Resource {
             &format!("{} {id} not found", self.noun),
         )
     }
+}
+
+fn indexer_event(id: i64, action: &str) -> (&'static str, Value) {
+    (
+        "indexer_changed",
+        json!({"event": "indexer_changed", "action": action, "indexer_id": id}),
+    )
+}
+
+/// Whether at least one indexer is enabled (Kino's status asks this, §8).
+pub async fn any_enabled_indexer(state: &AppState) -> Result<bool, crate::store::StoreError> {
+    let indexers = INDEXERS.documents(state).list().await?;
+    Ok(indexers
+        .iter()
+        .any(|indexer| indexer.get("enabled") == Some(&Value::Bool(true))))
 }
 
 fn webhook_event(id: i64, action: &str) -> (&'static str, Value) {

@@ -25,14 +25,20 @@ struct Warning {
     route: Option<&'static str>,
 }
 
-/// Served from the in-memory settings: the public, unauthenticated route never touches the
-/// database.
+/// From the in-memory settings, the indexers and the configured paths on disk.
 pub async fn get(State(state): State<AppState>) -> Json<StatusResponse> {
-    Json(StatusResponse::from_settings(&state.store().settings()))
+    // A store failure reads as "no indexers": the status still answers, and says setup is needed.
+    let has_indexers = super::resources::any_enabled_indexer(&state)
+        .await
+        .unwrap_or(false);
+    Json(StatusResponse::from_settings(
+        &state.store().settings(),
+        has_indexers,
+    ))
 }
 
 impl StatusResponse {
-    fn from_settings(s: &KinoSettings) -> StatusResponse {
+    fn from_settings(s: &KinoSettings, has_indexers: bool) -> StatusResponse {
         let blank = |v: &str| v.trim().is_empty();
         let tmdb_missing = blank(&s.tmdb_api_key);
         let first_time_setup =
@@ -59,9 +65,23 @@ impl StatusResponse {
         if blank(&s.media_library_path) {
             warn("Media library path not configured", "/settings/library");
         }
-        // The sandbox cannot hold indexers (their routes answer 501), so this always holds,
-        // and Kino then always reports `setup_required`.
-        let no_indexers = true;
+        // A configured path that is not a directory is a warning of its own: Kino is then
+        // `degraded` rather than `setup_required`.
+        for (path, message) in [
+            (
+                &s.download_path,
+                "Download path does not exist or is not a directory",
+            ),
+            (
+                &s.media_library_path,
+                "Media library path does not exist or is not a directory",
+            ),
+        ] {
+            if !blank(path) && !std::path::Path::new(path).is_dir() {
+                warn(message, "/settings/library");
+            }
+        }
+        let no_indexers = !has_indexers;
         if no_indexers {
             warn(
                 "No indexers configured — search will not find releases",
@@ -91,5 +111,40 @@ impl StatusResponse {
             warnings,
             install_kind: "sandbox",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn configured(dir: &std::path::Path) -> KinoSettings {
+        let mut settings = KinoSettings::first_run(&dir.to_string_lossy());
+        settings.tmdb_api_key = "key".into();
+        settings.download_path = dir.to_string_lossy().into_owned();
+        settings.media_library_path = dir.to_string_lossy().into_owned();
+        settings
+    }
+
+    #[test]
+    fn every_state_is_reachable() {
+        let dir = tempfile::tempdir().unwrap();
+        let first_run = StatusResponse::from_settings(&KinoSettings::first_run("/data"), true);
+        assert_eq!(first_run.status, "setup_required");
+        assert!(first_run.first_time_setup);
+
+        let no_indexers = StatusResponse::from_settings(&configured(dir.path()), false);
+        assert_eq!(no_indexers.status, "setup_required");
+        assert!(!no_indexers.first_time_setup);
+
+        let ok = StatusResponse::from_settings(&configured(dir.path()), true);
+        assert_eq!((ok.status, ok.warnings.len()), ("ok", 0));
+
+        let mut missing = configured(dir.path());
+        missing.media_library_path = dir.path().join("gone").to_string_lossy().into_owned();
+        let degraded = StatusResponse::from_settings(&missing, true);
+        assert_eq!(degraded.status, "degraded");
+        assert!(!degraded.setup_required);
+        assert_eq!(degraded.warnings[0].route, Some("/settings/library"));
     }
 }

@@ -27,6 +27,12 @@ export interface ClientOptions {
   streamIdleTimeoutMs?: number;
   /** Send the key as `X-Api-Key` instead of `Authorization: Bearer` (Kino accepts both). */
   apiKeyHeader?: "authorization" | "x-api-key";
+  /**
+   * Authenticate with the session cookie the server sets on sign-in (KinBot; Kino device sessions)
+   * instead of a key: requests go out with `credentials: "include"` and the browser keeps the cookie.
+   * Give no `apiKey` with it.
+   */
+  session?: boolean;
 }
 
 /** Per-call options. */
@@ -59,6 +65,7 @@ struct ClientOptions {
     timeout_ms: Option<f64>,
     stream_idle_timeout_ms: Option<f64>,
     api_key_header: Option<String>,
+    session: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -149,6 +156,12 @@ impl JsClient {
             "client options",
         )?;
         let credentials = match (api_key, options.api_key_header.as_deref()) {
+            (Some(_), _) if options.session => {
+                return Err(invalid(
+                    "give either an apiKey or session: true, not both".into(),
+                ))
+            }
+            (None, _) if options.session => Credentials::Session,
             (None, _) => Credentials::None,
             (Some(key), Some("x-api-key")) => Credentials::ApiKeyHeader(key),
             (Some(key), None | Some("authorization")) => Credentials::Bearer(key),

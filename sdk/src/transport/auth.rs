@@ -11,6 +11,12 @@ pub enum Credentials {
     Bearer(String),
     /// `X-Api-Key: <key>`: Kino's alternative header.
     ApiKeyHeader(String),
+    /// The session cookie a server sets on sign-in (KinBot's Better Auth, Kino's device sessions),
+    /// sent back on every request and never read by the SDK: in a browser the browser keeps it
+    /// (requests go out with `credentials: "include"`, so the server's CORS must allow this origin
+    /// with credentials); natively each client keeps its own cookie jar. Sign in with the API's own
+    /// call (`kinbot().auth().sign_in_email(..)`) on the same client.
+    Session,
 }
 
 impl Credentials {
@@ -20,6 +26,7 @@ impl Credentials {
             Credentials::None => None,
             Credentials::Bearer(token) => Some(("authorization", format!("Bearer {token}"))),
             Credentials::ApiKeyHeader(key) => Some(("x-api-key", key.clone())),
+            Credentials::Session => None,
         }
     }
 }
@@ -31,6 +38,7 @@ impl fmt::Debug for Credentials {
             Credentials::None => f.write_str("None"),
             Credentials::Bearer(_) => f.write_str("Bearer(<redacted>)"),
             Credentials::ApiKeyHeader(_) => f.write_str("ApiKeyHeader(<redacted>)"),
+            Credentials::Session => f.write_str("Session"),
         }
     }
 }

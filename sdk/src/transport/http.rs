@@ -128,9 +128,9 @@ impl Transport {
         }
         Ok(Transport {
             base_url: trimmed.to_owned(),
+            backend: BackendClient::new(&credentials),
             credentials,
             config,
-            backend: BackendClient::new(),
         })
     }
 

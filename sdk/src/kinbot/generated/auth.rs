@@ -33,7 +33,7 @@ impl<'c> AuthApi<'c> {
     }
 
     /// `GET /api/auth/get-session` (`get_session`). Public: needs no credentials.
-    pub async fn get_session(&self) -> Result<AuthSessionResponse, ApiError> {
+    pub async fn get_session(&self) -> Result<Option<AuthSessionResponse>, ApiError> {
         self.client
             .transport()
             .json(

@@ -803,7 +803,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         request_body: None,
         response: ResponseInfo::Json,
         response_media_type: Some("application/json"),
-        response_type: "AuthSessionResponse",
+        response_type: "Option<AuthSessionResponse>",
         paginated: false,
         security: &[],
     },

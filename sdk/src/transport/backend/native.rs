@@ -6,15 +6,21 @@ use futures_util::StreamExt;
 
 use super::{WireRequest, WireResponse};
 use crate::transport::http::Method;
-use crate::transport::{ApiError, ErrorKind};
+use crate::transport::{ApiError, Credentials, ErrorKind};
 
 /// The connection pool, shared by every request of a client.
 #[derive(Debug, Clone)]
 pub(crate) struct NativeClient(reqwest::Client);
 
 impl NativeClient {
-    pub(crate) fn new() -> NativeClient {
-        NativeClient(reqwest::Client::new())
+    /// A session client keeps the cookies its server sets (in memory, for this client only).
+    pub(crate) fn new(credentials: &Credentials) -> NativeClient {
+        let session = matches!(credentials, Credentials::Session);
+        let client = reqwest::Client::builder()
+            .cookie_store(session)
+            .build()
+            .unwrap_or_default();
+        NativeClient(client)
     }
 }
 

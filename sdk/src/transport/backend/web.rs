@@ -10,11 +10,14 @@ use futures_util::stream;
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
+use web_sys::{
+    AbortController, Headers, ReadableStreamDefaultReader, RequestCredentials, RequestInit,
+    Response,
+};
 
 use super::{WireRequest, WireResponse};
 use crate::transport::http::{origin_of, Method};
-use crate::transport::{ApiError, ErrorKind};
+use crate::transport::{ApiError, Credentials, ErrorKind};
 
 #[wasm_bindgen]
 extern "C" {
@@ -26,13 +29,19 @@ extern "C" {
     fn clear_timeout(handle: &JsValue);
 }
 
-/// Nothing to pool on the web: the browser owns connections.
+/// Nothing to pool on the web: the browser owns connections (and cookies).
 #[derive(Debug, Clone)]
-pub(crate) struct WebClient;
+pub(crate) struct WebClient {
+    /// Send and accept cookies cross-origin (`credentials: "include"`): session credentials only, so
+    /// a key-authenticated client never carries a cookie it did not ask for.
+    include_cookies: bool,
+}
 
 impl WebClient {
-    pub(crate) fn new() -> WebClient {
-        WebClient
+    pub(crate) fn new(credentials: &Credentials) -> WebClient {
+        WebClient {
+            include_cookies: matches!(credentials, Credentials::Session),
+        }
     }
 }
 
@@ -71,7 +80,7 @@ impl Drop for AbortOnDrop {
 }
 
 pub(crate) async fn send(
-    _client: &WebClient,
+    client: &WebClient,
     request: WireRequest,
 ) -> Result<WireResponse, ApiError> {
     let origin = origin_of(&request.url);
@@ -95,6 +104,9 @@ pub(crate) async fn send(
     });
     init.set_headers(&headers);
     init.set_signal(Some(&guard.0.signal()));
+    if client.include_cookies {
+        init.set_credentials(RequestCredentials::Include);
+    }
     if let Some(body) = &request.body {
         init.set_body(&Uint8Array::from(body.as_slice()));
     }
