@@ -1,54 +1,57 @@
-//! The shell: connection state, top bar and the route table.
+//! The shell: the connections, the top bar and the route table. Paths come from [`crate::routes`], the
+//! same values every link is built from.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{ParamSegment, StaticSegment};
 
+use crate::components::connection_status::ConnectionStatus;
+use crate::components::page::Page;
+use crate::pages::connect::api_form::ConnectApiPage;
 use crate::pages::connect::ConnectPage;
+use crate::pages::kinbot::account::AccountPage;
 use crate::pages::kino::status::StatusPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::openai::chat::ChatPage;
-use crate::state::Connection;
+use crate::routes::{segment, AppRoute};
+use crate::state::Connections;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let connection = Connection::restore();
-    provide_context(connection);
+    provide_context(Connections::restore());
 
     view! {
         <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">
-                <A href="/" attr:class="brand">"Kinlink"</A>
-                <nav class="topnav">
-                    <Show when=move || connection.is_connected()>
-                        <A href="/kino/status">"Kino status"</A>
-                        <A href="/chat">"Chat"</A>
-                    </Show>
+                <A href=AppRoute::Connect.href() attr:class="brand">"Kinlink"</A>
+                <nav class="topnav" aria-label="Screens">
+                    {AppRoute::NAVIGATION.into_iter().map(|route| view! {
+                        <A href=route.href()>{route.title()}</A>
+                    }).collect_view()}
                 </nav>
-                <ConnectionBadge/>
+                <ConnectionStatus/>
             </header>
-            <main class="content">
+            <main class="content" id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=ConnectPage/>
-                    <Route path=path!("/kino/status") view=StatusPage/>
-                    <Route path=path!("/chat") view=ChatPage/>
+                    <Route path=StaticSegment("") view=|| view! {
+                        <Page route=AppRoute::Connect><ConnectPage/></Page>
+                    }/>
+                    <Route
+                        path=(StaticSegment(segment::CONNECT), ParamSegment(segment::API_PARAM))
+                        view=ConnectApiPage
+                    />
+                    <Route path=(StaticSegment(segment::KINO), StaticSegment(segment::STATUS)) view=|| view! {
+                        <Page route=AppRoute::KinoStatus><StatusPage/></Page>
+                    }/>
+                    <Route path=(StaticSegment(segment::KINBOT), StaticSegment(segment::ACCOUNT)) view=|| view! {
+                        <Page route=AppRoute::KinBotAccount><AccountPage/></Page>
+                    }/>
+                    <Route path=StaticSegment(segment::CHAT) view=|| view! {
+                        <Page route=AppRoute::Chat><ChatPage/></Page>
+                    }/>
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-/// Which server the console talks to, and a way to leave it.
-#[component]
-fn ConnectionBadge() -> impl IntoView {
-    let connection = expect_context::<Connection>();
-    view! {
-        <Show when=move || connection.is_connected()>
-            <div class="badge">
-                <span class="badge-dot"></span>
-                <span class="badge-url">{move || connection.server_url()}</span>
-                <button class="link-button" on:click=move |_| connection.disconnect()>"Disconnect"</button>
-            </div>
-        </Show>
     }
 }

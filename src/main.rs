@@ -3,6 +3,7 @@
 mod app;
 mod components;
 mod pages;
+mod routes;
 mod state;
 
 fn main() {

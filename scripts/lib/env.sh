@@ -67,3 +67,29 @@ timed() {
   echo "[$(basename "$0")] $name: $((end - start)) s$([ $status -eq 0 ] || echo " (FAILED, exit $status)")"
   return $status
 }
+
+# What the release console is built from; a build is skipped when none of it changed since the last one.
+KINLINK_CONSOLE_SOURCES=(src sdk/src sdk/Cargo.toml style public index.html Trunk.toml Cargo.toml Cargo.lock scripts/lib/precompress.mjs)
+
+# A fingerprint of the console's sources (names, sizes, contents).
+console_fingerprint() {
+  (cd "$KINLINK_ROOT" && find "${KINLINK_CONSOLE_SOURCES[@]}" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+# Builds the release console into dist/ (precompressed by Trunk's hook), unless dist/ already holds a
+# build of exactly these sources. Trunk's own lock file is removed: it is not part of the console.
+build_console() {
+  local stamp="$KINLINK_ROOT/target/console.fingerprint" fingerprint
+  fingerprint="$(console_fingerprint)"
+  # The shell names the build's hashed files, so it also tells whether dist/ is still that build.
+  if [ -f "$KINLINK_ROOT/dist/index.html" ] && [ -f "$stamp" ] &&
+    [ "$(cat "$stamp")" = "$fingerprint $(sha256sum "$KINLINK_ROOT/dist/index.html" | cut -d' ' -f1)" ]; then
+    echo "[$(basename "$0")] console unchanged since the last build; reusing dist/"
+    return 0
+  fi
+  rm -f "$stamp"
+  (cd "$KINLINK_ROOT" && with_wasm trunk build --release) || return 1
+  rm -f "$KINLINK_ROOT/dist/.trunk-lock"
+  mkdir -p "$KINLINK_ROOT/target"
+  echo "$fingerprint $(sha256sum "$KINLINK_ROOT/dist/index.html" | cut -d' ' -f1)" >"$stamp"
+}

@@ -74,6 +74,8 @@ async fn unreachable_server_is_a_network_error_naming_it() {
         "{}",
         error.message
     );
+    // The no-cors probe finds nothing there either: not a CORS refusal.
+    assert_eq!(error.reached_server, Some(false), "{}", error.message);
 }
 
 mod openai {

@@ -1,15 +1,11 @@
 // The chat playground in headless Chromium against a sandbox that streams one token every 40 ms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startSandbox } from '../support/sandbox.mjs';
 import { launchChromium } from '../support/browser.mjs';
-
-const root = resolve(import.meta.dirname, '../..');
-const shots = join(root, 'target/e2e');
-mkdirSync(shots, { recursive: true });
+import { connectAll, dist, eventually, newPage as freshPage, shots } from '../support/console.mjs';
 
 const LAST_SENTENCE = 'This is the last sentence of the long reply.';
 
@@ -18,7 +14,7 @@ let browser;
 
 before(async () => {
   sandbox = await startSandbox({
-    staticDir: process.env.KINLINK_DIST ?? join(root, 'dist'),
+    staticDir: dist,
     faults: true,
     args: ['--token-delay-ms', '40'],
   });
@@ -30,37 +26,11 @@ after(async () => {
   await sandbox?.stop();
 });
 
-/** Polls `probe` until it returns a truthy value, which it returns; fails with `what` after `timeout` ms. */
-async function eventually(probe, what, { timeout = 10_000, interval = 50 } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await probe();
-    if (last) return last;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what} (last value: ${JSON.stringify(last)})`);
-    await delay(interval);
-  }
-}
+const newPage = (options) => freshPage(browser, options);
 
-/** A fresh browser context (empty storage) with page errors and dialogs recorded. */
-async function newPage() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors = [];
-  const dialogs = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // A refused request (401, 429) is logged by the browser itself; anything else (a CSP violation) is ours.
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-  return { context, page, errors, dialogs };
-}
-
-/** Connects through the connect form with the sandbox's key, then opens Chat from the top bar. */
+/** Connects all three APIs to the sandbox, then opens Chat from the top bar. */
 async function openChat(page) {
-  await page.goto(`${sandbox.url}/`);
-  await page.fill('#api-key', sandbox.apiKey);
-  await page.click('button[type=submit]');
+  await connectAll(page, sandbox);
   await page.getByTestId('version').waitFor();
   await page.getByRole('link', { name: 'Chat', exact: true }).click();
   await page.getByTestId('model-select').waitFor();
@@ -104,6 +74,7 @@ test('a reply streams in token by token, then shows its usage', async () => {
   assert.match(await lastReply(page).textContent(), /Echo: Tell me a long story The sandbox produces/);
   assert.ok((await lastReply(page).textContent()).includes(LAST_SENTENCE));
   assert.equal(await page.getByTestId('prompt').inputValue(), '', 'the prompt is cleared once sent');
+  assert.equal(await lastReply(page).getByTestId('stopped').count(), 0, 'a finished reply is not marked');
   await page.screenshot({ path: join(shots, 'chat.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
@@ -128,28 +99,109 @@ test('Stop aborts the reply: it stops growing, and that is not an error', async 
   assert.ok(!after.includes(LAST_SENTENCE), 'the reply was cut short');
   assert.ok(await page.getByTestId('send').isEnabled(), 'Send is enabled again');
   assert.equal(await page.getByRole('alert').count(), 0, 'no error banner');
+  assert.equal(await lastReply(page).getByTestId('stopped').textContent(), 'Stopped before the end');
+  await page.reload();
+  await lastReply(page).getByTestId('stopped').waitFor();
   await eventually(() => aborted.length > 0, 'the browser to report the request aborted');
   assert.match(aborted[0], /ABORTED/);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test('a wrong key for the chosen server shows the rejected-key banner', async () => {
+test('a wrong key for the OpenAI-compatible server is refused at connect; the chat says it is not connected', async () => {
   const { context, page } = await newPage();
-  await openChat(page);
-  await page.locator('summary', { hasText: 'Server' }).click();
-  await page.fill('#chat-server', sandbox.url);
-  await page.fill('#chat-api-key', 'definitely-wrong');
-  await page.getByRole('button', { name: 'Use this server' }).click();
-
-  const banner = page.getByRole('alert').filter({ hasText: 'rejected this API key' });
+  await page.goto(`${sandbox.url}/connect/openai`);
+  await page.fill('#server', sandbox.url);
+  await page.fill('#secret', 'definitely-wrong');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  const banner = page.getByRole('alert').filter({ hasText: 'did not accept these credentials' });
   await banner.waitFor();
   assert.match(await banner.textContent(), /401/);
   assert.ok(!page.url().includes('definitely-wrong'), 'the key is never in the URL');
+  await page.goto(`${sandbox.url}/chat`);
+  await page.getByTestId('not-connected').waitFor();
+  await context.close();
+});
 
-  await page.getByRole('button', { name: 'Use the connected server' }).click();
-  await page.getByTestId('model-select').waitFor();
-  assert.equal(await banner.count(), 0);
+test('when the model list fails, Send stays disabled and no label points at a missing control', async () => {
+  const { context, page } = await newPage();
+  await openChat(page);
+  const armed = await fetch(`${sandbox.url}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
+    // Six: after the reload both the connection check and the picker ask, each retrying twice.
+    body: JSON.stringify({ fault: 'unavailable', times: 6, path: '/v1/models' }),
+  });
+  assert.ok(armed.ok, `arming the fault: HTTP ${armed.status}`);
+  await page.reload();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByTestId('model-select').count(), 0);
+  await page.getByTestId('prompt').fill('hello?');
+  assert.ok(await page.getByTestId('send').isDisabled(), 'no model, no Send');
+  const dangling = await page.evaluate(() =>
+    [...document.querySelectorAll('label[for]')].filter((l) => !document.getElementById(l.htmlFor)).map((l) => l.htmlFor));
+  assert.deepEqual(dangling, []);
+  await context.close();
+});
+
+test('keyboard only: Enter sends, Stop and Send keep focus, Tab goes on from there', async () => {
+  const { context, page, errors } = await newPage();
+  await openChat(page);
+  await page.getByTestId('model-select').selectOption('sandbox-long');
+  await page.getByTestId('prompt').focus();
+  await page.keyboard.type('Tell me a long story');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('stop').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'prompt', 'Enter leaves focus in the composer');
+
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'stop');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('send').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'send',
+    'focus stays on the button after Stop becomes Send');
+  await page.getByTestId('stopped').waitFor();
+
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'prompt', 'Tab order goes on from the button');
+  await page.keyboard.type('And a short one');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('stop').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'stop',
+    'focus stays on the button after Send becomes Stop');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), 'BODY');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('on a phone, a streaming reply keeps itself in view until the reader scrolls up', async () => {
+  const { context, page, errors } = await newPage({ viewport: { width: 390, height: 844 } });
+  await openChat(page);
+  // The sandbox echoes the prompt word by word before its long tail: a reply of ~140 tokens, 40 ms apart.
+  const prompt = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+  await send(page, 'sandbox-long', prompt);
+  const stop = page.getByTestId('stop');
+  await stop.waitFor();
+  const scrollY = () => page.evaluate(() => window.scrollY);
+  const inView = (locator) => locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom <= window.innerHeight + 1 && r.top >= 0;
+  });
+  const start = await scrollY();
+  await eventually(async () => (await scrollY()) > start + 150, 'the page to scroll with the reply', { timeout: 20_000 });
+  assert.ok(await inView(stop), 'Stop is on screen while the reply streams');
+  await page.screenshot({ path: join(shots, 'chat-phone.png') });
+
+  await page.mouse.move(200, 400);
+  await page.mouse.wheel(0, -400);
+  await eventually(async () => !(await inView(stop)), 'scrolling up to leave the bottom');
+  const left = await scrollY();
+  await delay(600);
+  assert.equal(await stop.count(), 1, 'still streaming, so following would have scrolled');
+  assert.ok(Math.abs((await scrollY()) - left) < 2, 'no longer followed once the reader scrolled up');
+  await stop.click();
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -1,20 +1,17 @@
-// The release console in headless Chromium against a sandbox that serves it.
+// The release console in headless Chromium against a sandbox that serves it: "use one server for all",
+// where keys are kept, and how the console itself is served.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startSandbox } from '../support/sandbox.mjs';
 import { launchChromium } from '../support/browser.mjs';
-
-const root = resolve(import.meta.dirname, '../..');
-const shots = join(root, 'target/e2e');
-mkdirSync(shots, { recursive: true });
+import { connectAll, dist, newPage, shots } from '../support/console.mjs';
 
 let sandbox;
 let browser;
 
 before(async () => {
-  sandbox = await startSandbox({ staticDir: process.env.KINLINK_DIST ?? join(root, 'dist') });
+  sandbox = await startSandbox({ staticDir: dist });
   browser = await launchChromium();
 });
 
@@ -23,26 +20,18 @@ after(async () => {
   await sandbox?.stop();
 });
 
-async function connect(page, { key, remember }) {
-  await page.goto(`${sandbox.url}/`);
-  await page.waitForSelector('#api-key');
-  assert.equal(await page.inputValue('#server'), sandbox.url, 'the server URL defaults to the page origin');
-  await page.fill('#api-key', key);
-  if (remember) await page.check('#remember');
-  await page.click('button[type=submit]');
-}
-
-test('connect, see the version; the key stays in this tab only', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await connect(page, { key: sandbox.apiKey, remember: false });
+test('one server for all: Kino, KinBot and OpenAI connected; the key stays in this tab only', async () => {
+  const { context, page, errors } = await newPage(browser);
+  await connectAll(page, sandbox);
   const version = page.getByTestId('version');
   await version.waitFor();
   assert.match(await version.textContent(), /^\d+\.\d+\.\d+/);
   assert.ok(!page.url().includes(sandbox.apiKey), 'the key is never in the URL');
   assert.match(await page.getByTestId('state').textContent(), /^(Healthy|Degraded|Setup required)$/);
+  assert.equal(await page.title(), 'Kino status · Kinlink');
+  for (const api of ['kino', 'kinbot', 'openai']) {
+    await page.locator(`[data-testid=status-${api}].ok`).waitFor();
+  }
   await page.screenshot({ path: join(shots, 'kino-status.png'), fullPage: true });
 
   await page.reload();
@@ -50,15 +39,15 @@ test('connect, see the version; the key stays in this tab only', async () => {
 
   const otherTab = await context.newPage();
   await otherTab.goto(`${sandbox.url}/kino/status`);
-  await otherTab.getByText('Not connected').waitFor();
+  await otherTab.getByTestId('not-connected').waitFor();
+  assert.match(await otherTab.getByTestId('not-connected').textContent(), /Kino is not connected/);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test('with "remember on this device", a new tab is still connected', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await connect(page, { key: sandbox.apiKey, remember: true });
+test('with "remember on this device", a new tab is still connected; Disconnect forgets it', async () => {
+  const { context, page } = await newPage(browser);
+  await connectAll(page, sandbox, { remember: true });
   await page.getByTestId('version').waitFor();
   await page.close();
   const again = await context.newPage();
@@ -66,21 +55,29 @@ test('with "remember on this device", a new tab is still connected', async () =>
   await again.getByTestId('version').waitFor();
   assert.match(await again.getByTestId('version').textContent(), /^\d+\.\d+\.\d+/);
 
-  await again.getByRole('button', { name: 'Disconnect' }).click();
+  await again.getByRole('link', { name: 'Kinlink', exact: true }).click();
+  await again.getByTestId('connection-kino').getByRole('button', { name: 'Disconnect' }).click();
+  await again.locator('[data-testid=status-kino].unset').waitFor();
   const after = await context.newPage();
   await after.goto(`${sandbox.url}/kino/status`);
-  await after.getByText('Not connected').waitFor();
+  await after.getByTestId('not-connected').waitFor();
+  await after.goto(`${sandbox.url}/chat`);
+  await after.getByTestId('model-select').waitFor();
   await context.close();
 });
 
-test('a wrong key shows a clear error and keeps the form', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await connect(page, { key: 'definitely-wrong', remember: false });
-  const banner = page.getByRole('alert');
-  await banner.waitFor();
-  assert.match(await banner.textContent(), /rejected this API key/);
-  assert.match(await banner.textContent(), /401/);
+test('a wrong key shows a clear error for each API and keeps the form', async () => {
+  const { context, page } = await newPage(browser);
+  await connectAll(page, sandbox, { key: 'definitely-wrong' });
+  const banners = page.getByRole('alert');
+  await banners.first().waitFor();
+  assert.equal(await banners.count(), 3);
+  for (const text of await banners.allTextContents()) {
+    assert.match(text, /did not accept these credentials/);
+    assert.match(text, /401/);
+  }
+  const kino = await banners.first().textContent();
+  assert.ok((kino.match(/unauthorized/gi)?.length ?? 0) <= 1, `the code is said once at most: ${kino}`);
   assert.equal(await page.inputValue('#api-key'), 'definitely-wrong');
   assert.equal(new URL(page.url()).pathname, '/');
   await page.screenshot({ path: join(shots, 'wrong-key.png'), fullPage: true });
@@ -95,5 +92,34 @@ test('the console is served with a strict CSP and the SPA fallback', async () =>
   assert.match(csp, /default-src 'self'/);
   assert.match(csp, /object-src 'none'/);
   assert.doesNotMatch(csp, /'unsafe-inline'/);
-  assert.match(await response.text(), /<html/);
+  const html = await response.text();
+  assert.match(html, /<html/);
+  assert.match(html, /<noscript>/);
+});
+
+test('the first load is compressed and cached by name; build leftovers are not served', async () => {
+  const shell = await fetch(`${sandbox.url}/`, { headers: { 'accept-encoding': 'br, gzip' } });
+  // fetch decodes the body; the headers say what was sent.
+  assert.equal(shell.headers.get('content-encoding'), 'br');
+  assert.equal(shell.headers.get('cache-control'), 'no-cache');
+  const html = await shell.text();
+  const assets = [...html.matchAll(/(?:href|src)="\/([^"]+\.(?:wasm|js|css))"/g)].map((m) => m[1]);
+  assert.ok(assets.some((a) => a.endsWith('.wasm')) && assets.some((a) => a.endsWith('.js')), `${assets}`);
+  let sent = 0;
+  for (const asset of new Set(assets)) {
+    for (const [accept, coding] of [['br, gzip', 'br'], ['gzip', 'gzip']]) {
+      const response = await fetch(`${sandbox.url}/${asset}`, { headers: { 'accept-encoding': accept } });
+      assert.equal(response.status, 200, asset);
+      assert.equal(response.headers.get('content-encoding'), coding, `${asset} with ${accept}`);
+      assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable', asset);
+      assert.match(response.headers.get('vary'), /Accept-Encoding/);
+      if (coding === 'br') sent += Number(response.headers.get('content-length') ?? 0);
+      await response.arrayBuffer();
+    }
+  }
+  const plain = await fetch(`${sandbox.url}/${assets.find((a) => a.endsWith('.wasm'))}`, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers.get('content-encoding'), null);
+  assert.ok(sent > 0 && sent < Number(plain.headers.get('content-length')), `brotli ${sent} B < plain wasm`);
+  await plain.arrayBuffer();
+  assert.equal((await fetch(`${sandbox.url}/.trunk-lock`)).status, 404);
 });

@@ -24,7 +24,7 @@ export async function startSandbox({ faults = false, staticDir = null, corsAny =
     await delay(50);
   }
   if (!existsSync(readyFile)) { child.kill('SIGKILL'); throw new Error('sandbox did not become ready in 15 s'); }
-  const { url, api_key: apiKey } = JSON.parse(readFileSync(readyFile, 'utf8'));
+  const { url, api_key: apiKey, kinbot_email: kinbotEmail } = JSON.parse(readFileSync(readyFile, 'utf8'));
   const stop = async () => {
     if (exited === null) {
       const done = new Promise((r) => child.once('exit', r));
@@ -35,5 +35,5 @@ export async function startSandbox({ faults = false, staticDir = null, corsAny =
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, apiKey, stop };
+  return { url, apiKey, kinbotEmail, stop };
 }

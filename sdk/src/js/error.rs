@@ -28,6 +28,11 @@ export interface KinlinkError extends Error {
   requestId: string | null;
   /** The start of a body that was not JSON. */
   bodyExcerpt: string | null;
+  /**
+   * For a `network` error in a browser: `true` when the server answered but refused this page (CORS),
+   * `false` when nothing answered, `null` when not known.
+   */
+  reachedServer: boolean | null;
   /** The lower-level failure behind this one (an `Error`, possibly with its own `cause`), when there is one. */
   cause?: Error;
 }
@@ -60,6 +65,7 @@ struct Fields<'a> {
     retry_after_ms: Option<f64>,
     request_id: Option<&'a str>,
     body_excerpt: Option<&'a str>,
+    reached_server: Option<bool>,
 }
 
 /// Converts an SDK error into a thrown `KinlinkError`.
@@ -73,6 +79,7 @@ pub(crate) fn to_js_error(error: &ApiError) -> JsValue {
         retry_after_ms: error.retry_after.map(|d| d.as_secs_f64() * 1000.0),
         request_id: error.request_id.as_deref(),
         body_excerpt: error.body_excerpt.as_deref(),
+        reached_server: error.reached_server,
     };
     let fields = fields
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())

@@ -126,6 +126,12 @@ pub struct ErrorDetails {
     pub request_id: Option<String>,
     /// The start of a body that was not JSON (an HTML error page, a plain-text message).
     pub body_excerpt: Option<String>,
+    /// For a [`ErrorKind::Network`] failure in a browser, whether anything answered at the server's
+    /// origin. A page may not learn why a `fetch` failed, so the web backend asks once more in a way
+    /// CORS does not block (`mode: "no-cors"`): `Some(true)` means the server is up and refused this
+    /// page (its CORS policy, or a proxy in front of it); `Some(false)` means nothing answered (down,
+    /// wrong address, offline). `None` when not known.
+    pub reached_server: Option<bool>,
     /// The lower-level failure behind this one, for [`std::error::Error::source`].
     cause: Option<Cause>,
 }
@@ -175,6 +181,7 @@ impl ApiError {
             retry_after: None,
             request_id: None,
             body_excerpt: None,
+            reached_server: None,
             cause: None,
         }))
     }
@@ -329,9 +336,18 @@ fn default_message(status: u16, excerpt: Option<&str>) -> String {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Kino's messages start with their code (`unauthorized: invalid API key`): say it once.
+        let said = |code: &str| {
+            let message = self.message.as_bytes();
+            message.len() >= code.len()
+                && message[..code.len()].eq_ignore_ascii_case(code.as_bytes())
+                && matches!(message.get(code.len()), None | Some(b':'))
+        };
         match (self.status, &self.code) {
-            (Some(status), Some(code)) => write!(f, "{} (HTTP {status}, {code})", self.message),
-            (Some(status), None) if !self.message.starts_with("HTTP ") => {
+            (Some(status), Some(code)) if !said(code) => {
+                write!(f, "{} (HTTP {status}, {code})", self.message)
+            }
+            (Some(status), _) if !self.message.starts_with("HTTP ") => {
                 write!(f, "{} (HTTP {status})", self.message)
             }
             _ => f.write_str(&self.message),
@@ -349,6 +365,25 @@ impl std::error::Error for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_names_the_code_once() {
+        let kino = decode(
+            401,
+            &[],
+            r#"{"error":{"code":"unauthorized","message":"unauthorized: invalid API key"}}"#,
+        );
+        assert_eq!(kino.to_string(), "unauthorized: invalid API key (HTTP 401)");
+        let kinbot = decode(
+            404,
+            &[],
+            r#"{"error":{"code":"KIN_NOT_FOUND","message":"Kin not found"}}"#,
+        );
+        assert_eq!(
+            kinbot.to_string(),
+            "Kin not found (HTTP 404, KIN_NOT_FOUND)"
+        );
+    }
 
     fn decode(status: u16, headers: &[(&str, &str)], body: &str) -> ApiError {
         let lookup = |name: &str| {

@@ -1,13 +1,14 @@
 //! Kino's status: version, state and what needs attention, plus a check that the key still works.
-//! (Kino's `/status` reports no uptime, so neither does this page.)
+//! (Kino's `/status` reports no uptime, so neither does this page.) Refreshing keeps the last answer on
+//! screen until the new one arrives.
 
 use kinlink::kino::{ServerStatus, StatusResponse};
 use kinlink::ApiError;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::components::error_banner::ErrorBanner;
-use crate::state::Connection;
+use crate::components::error_banner::{ErrorBanner, ErrorsView};
+use crate::routes::Api;
+use crate::state::Connections;
 
 fn state_label(state: &ServerStatus) -> (&'static str, &'static str) {
     match state {
@@ -18,9 +19,12 @@ fn state_label(state: &ServerStatus) -> (&'static str, &'static str) {
     }
 }
 
+/// The status, and whether the key is still accepted (the status itself is public).
+type Loaded = (Result<StatusResponse, ApiError>, Result<(), ApiError>);
+
 #[component]
 pub fn StatusPage() -> impl IntoView {
-    let connection = expect_context::<Connection>();
+    let connection = expect_context::<Connections>().get(Api::Kino);
     let status = LocalResource::new(move || {
         let client = connection.client();
         async move {
@@ -30,7 +34,7 @@ pub fn StatusPage() -> impl IntoView {
                 client.kino().config().get(),
             )
             .await;
-            Some((status, config.map(|_| ())))
+            Some::<Loaded>((status, config.map(drop)))
         }
     });
 
@@ -40,44 +44,37 @@ pub fn StatusPage() -> impl IntoView {
                 <h1>"Kino status"</h1>
                 <button class="secondary" on:click=move |_| status.refetch()>"Refresh"</button>
             </div>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || status.get().map(|loaded| match loaded {
-                    None => view! {
-                        <p>"Not connected. " <A href="/">"Connect to a server"</A></p>
-                    }.into_any(),
-                    Some((status, key_check)) => view! {
-                        {key_check.err().map(|error| view! { <ErrorBanner error/> })}
-                        {status_view(status)}
-                    }.into_any(),
-                })}
-            </Suspense>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorsView errors/> }>
+                    {move || status.get().flatten().map(|(status, key_check)| {
+                        status.map(|status| view! {
+                            {key_check.err().map(|error| view! { <ErrorBanner error/> })}
+                            {status_view(status)}
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
         </section>
     }
 }
 
-fn status_view(status: Result<StatusResponse, ApiError>) -> AnyView {
-    match status {
-        Err(error) => view! { <ErrorBanner error/> }.into_any(),
-        Ok(status) => {
-            let (label, class) = state_label(&status.status);
-            view! {
-                <dl class="facts">
-                    <dt>"Version"</dt><dd data-testid="version">{status.version.clone()}</dd>
-                    <dt>"State"</dt><dd><span class=class data-testid="state">{label}</span></dd>
-                    <dt>"Installed as"</dt><dd>{status.install_kind.clone().unwrap_or_else(|| "unknown".to_owned())}</dd>
-                </dl>
-                <Show when={let empty = status.warnings.is_empty(); move || !empty}>
-                    <h2>"Needs attention"</h2>
-                </Show>
-                <ul class="warnings">
-                    {status.warnings.iter().map(|w| view! {
-                        <li>
-                            <span>{w.message.clone()}</span>
-                            {w.route.clone().map(|r| view! { <code class="route">{r}</code> })}
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any()
-        }
+fn status_view(status: StatusResponse) -> impl IntoView {
+    let (label, class) = state_label(&status.status);
+    let attention = !status.warnings.is_empty();
+    view! {
+        <dl class="facts">
+            <dt>"Version"</dt><dd data-testid="version">{status.version.clone()}</dd>
+            <dt>"State"</dt><dd><span class=class data-testid="state">{label}</span></dd>
+            <dt>"Installed as"</dt><dd>{status.install_kind.clone().unwrap_or_else(|| "unknown".to_owned())}</dd>
+        </dl>
+        {attention.then(|| view! { <h2>"Needs attention"</h2> })}
+        <ul class="warnings">
+            {status.warnings.into_iter().map(|w| view! {
+                <li>
+                    <span>{w.message}</span>
+                    {w.route.map(|r| view! { <code class="route">{r}</code> })}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }

@@ -1,43 +1,59 @@
 //! The chat playground: pick a model, write a system prompt and messages, and watch the reply stream in.
 //!
-//! It talks to the connected server (its `/v1`), or to another OpenAI-compatible server chosen under
-//! "Server". The conversation is kept on this device across reloads.
+//! It talks to the OpenAI-compatible connection. The conversation is kept on this device across reloads.
+//! While a reply streams, the page follows it as long as the reader stays at the bottom.
 
 mod countdown;
+mod follow;
 mod messages;
 mod models;
-mod server;
 mod session;
 mod store;
 
-use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::ev::{KeyboardEvent, MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 
+use self::follow::FollowBottom;
 use self::messages::MessageList;
 use self::models::ModelPicker;
-use self::server::{restore_custom_server, ServerSettings};
 use self::session::ChatSession;
 use crate::components::error_banner::ErrorBanner;
-use crate::state::Connection;
+use crate::routes::Api;
+use crate::state::Connections;
 
 #[component]
 pub fn ChatPage() -> impl IntoView {
-    let connection = expect_context::<Connection>();
-    let custom = RwSignal::new(restore_custom_server());
-    let client = Signal::derive(move || custom.get().or_else(|| connection.client()));
+    let connection = expect_context::<Connections>().get(Api::OpenAi);
+    let client = Signal::derive(move || connection.client());
     let session = ChatSession::restore();
+    let model_ready = RwSignal::new(false);
+    let follow = FollowBottom::new();
+    Effect::new(move |_| {
+        // Every new piece of the reply, while the reader is at the bottom.
+        if session.reply.with(Option::is_some) {
+            follow.keep_in_view();
+        }
+    });
 
     let can_send = move || {
         !session.is_streaming()
             && session.rate_limit.left() == 0
-            && session.model.with(|m| !m.is_empty())
+            && model_ready.get()
             && client.with(Option::is_some)
     };
     let send = move || {
         if can_send() {
             if let Some(client) = client.get_untracked() {
+                follow.resume();
                 session.send(client);
             }
+        }
+    };
+    // One button that is Send or Stop: replacing the element would drop keyboard focus to the page.
+    let on_button = move |ev: MouseEvent| {
+        if session.is_streaming() {
+            ev.prevent_default();
+            session.stop();
         }
     };
     let on_submit = move |ev: SubmitEvent| {
@@ -58,10 +74,8 @@ pub fn ChatPage() -> impl IntoView {
                 <h1>"Chat"</h1>
                 <button class="secondary" on:click=move |_| session.clear()>"Clear"</button>
             </div>
-            <ServerSettings custom client/>
             <div class="chat-settings">
-                <label for="model">"Model"</label>
-                <ModelPicker client model=session.model/>
+                <ModelPicker client model=session.model ready=model_ready/>
                 <label for="system-prompt">"System prompt"</label>
                 <textarea
                     id="system-prompt"
@@ -72,7 +86,7 @@ pub fn ChatPage() -> impl IntoView {
                     on:input=move |ev| session.system.set(event_target_value(&ev))
                 ></textarea>
             </div>
-            <MessageList messages=session.messages reply=session.reply/>
+            <MessageList messages=session.messages stopped=session.stopped reply=session.reply/>
             {move || session.usage.get().map(|usage| view! {
                 <p class="usage" data-testid="usage">
                     {format!(
@@ -98,14 +112,15 @@ pub fn ChatPage() -> impl IntoView {
                     on:input=move |ev| session.prompt.set(event_target_value(&ev))
                     on:keydown=on_keydown
                 ></textarea>
-                <Show
-                    when=move || session.is_streaming()
-                    fallback=move || view! {
-                        <button type="submit" class="primary" data-testid="send" disabled=move || !can_send()>"Send"</button>
-                    }
+                <button
+                    type=move || if session.is_streaming() { "button" } else { "submit" }
+                    class=move || if session.is_streaming() { "secondary" } else { "primary" }
+                    data-testid=move || if session.is_streaming() { "stop" } else { "send" }
+                    disabled=move || !session.is_streaming() && !can_send()
+                    on:click=on_button
                 >
-                    <button type="button" class="secondary" data-testid="stop" on:click=move |_| session.stop()>"Stop"</button>
-                </Show>
+                    {move || if session.is_streaming() { "Stop" } else { "Send" }}
+                </button>
             </form>
         </section>
     }

@@ -6,17 +6,18 @@
 
 use std::time::Duration;
 
+use futures_util::future::Either;
 use futures_util::stream;
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, Headers, ReadableStreamDefaultReader, RequestCredentials, RequestInit,
-    Response,
+    AbortController, Headers, ReadableStreamDefaultReader, RequestCache, RequestCredentials,
+    RequestInit, RequestMode, Response,
 };
 
 use super::{WireRequest, WireResponse};
-use crate::transport::http::{origin_of, Method};
+use crate::transport::http::{origin_of, race, Method};
 use crate::transport::{ApiError, Credentials, ErrorKind};
 
 #[wasm_bindgen]
@@ -111,10 +112,11 @@ pub(crate) async fn send(
         init.set_body(&Uint8Array::from(body.as_slice()));
     }
 
-    let response: Response = JsFuture::from(global_fetch(&request.url, &init))
-        .await
-        .map_err(|e| fetch_failure(&origin, &e))?
-        .unchecked_into();
+    let response = JsFuture::from(global_fetch(&request.url, &init)).await;
+    let response: Response = match response {
+        Ok(response) => response.unchecked_into(),
+        Err(e) => return Err(fetch_failure(&origin, &e).await),
+    };
 
     let status = response.status();
     let mut header_list = Vec::new();
@@ -205,17 +207,52 @@ fn js_error(kind: ErrorKind, origin: &str, error: &JsValue) -> ApiError {
 }
 
 /// `fetch` rejects with a bare `TypeError: Failed to fetch` for every network-level failure, and the page
-/// is not allowed to learn which one it was. Say what the likely causes are instead of repeating it.
-fn fetch_failure(origin: &str, error: &JsValue) -> ApiError {
+/// is not allowed to learn which one it was. One more request to the server's origin in `no-cors` mode
+/// (no credentials, no custom headers, an opaque answer the page cannot read) tells the two cases that
+/// matter apart: it resolves when the server is up, so the first request was refused by its CORS policy,
+/// and rejects when nothing answers.
+async fn fetch_failure(origin: &str, error: &JsValue) -> ApiError {
     if is_abort(error) {
         return ApiError::new(ErrorKind::Aborted, "the request was aborted");
     }
-    ApiError::new(
-        ErrorKind::Network,
-        format!(
-            "could not reach {origin}: the server is down or the address is wrong, or it does not allow \
-             requests from this page (CORS: it must allow this origin and the Authorization header) ({})",
-            js_message(error)
+    let reached = server_answers(origin).await;
+    let explanation = match reached {
+        Some(true) => format!(
+            "{origin} answered, but did not allow requests from this page: its CORS policy must allow \
+             this origin (and the Authorization header, or credentials for a session)"
         ),
-    )
+        Some(false) => format!(
+            "nothing answered at {origin}: the server is down, the address is wrong, or the network is \
+             offline"
+        ),
+        None => format!(
+            "could not reach {origin}: the server is down or the address is wrong, or it does not allow \
+             requests from this page (CORS)"
+        ),
+    };
+    let mut failure = ApiError::new(
+        ErrorKind::Network,
+        format!("{explanation} ({})", js_message(error)),
+    );
+    failure.reached_server = reached;
+    failure
+}
+
+/// Whether anything answers at `origin`, asked so that CORS cannot refuse; `None` when the probe gets
+/// no answer within a few seconds.
+async fn server_answers(origin: &str) -> Option<bool> {
+    const PROBE_WAIT: Duration = Duration::from_secs(3);
+    let controller = AbortController::new().ok()?;
+    let guard = AbortOnDrop(controller);
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::NoCors);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_cache(RequestCache::NoStore);
+    init.set_signal(Some(&guard.0.signal()));
+    let probe = JsFuture::from(global_fetch(&format!("{origin}/"), &init));
+    match race(probe, sleep(PROBE_WAIT)).await {
+        Either::Left(answer) => Some(answer.is_ok()),
+        Either::Right(()) => None,
+    }
 }

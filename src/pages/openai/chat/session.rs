@@ -24,10 +24,14 @@ pub struct ChatSession {
     pub messages: RwSignal<Vec<ChatMessage>>,
     /// The reply so far while one streams.
     pub reply: RwSignal<Option<String>>,
+    /// Indexes in `messages` of the replies the user stopped before they were complete.
+    pub stopped: RwSignal<Vec<usize>>,
     pub usage: RwSignal<Option<Usage>>,
     pub error: RwSignal<Option<ApiError>>,
     pub rate_limit: Countdown,
     running: StoredValue<Option<AbortHandle>>,
+    /// Whether the running reply was stopped by the user (and so is incomplete).
+    stopping: StoredValue<bool>,
 }
 
 /// Reads the stream into `reply`, chunk by chunk; returns the usage the server reported.
@@ -60,16 +64,19 @@ impl ChatSession {
             prompt: RwSignal::new(String::new()),
             messages: RwSignal::new(saved.messages),
             reply: RwSignal::new(None),
+            stopped: RwSignal::new(saved.stopped),
             usage: RwSignal::new(None),
             error: RwSignal::new(None),
             rate_limit: Countdown::new(),
             running: StoredValue::new(None),
+            stopping: StoredValue::new(false),
         };
         Effect::new(move |_| {
             store::save_chat(&SavedChat {
                 model: session.model.get(),
                 system: session.system.get(),
                 messages: session.messages.get(),
+                stopped: session.stopped.get(),
             })
         });
         on_cleanup(move || session.stop());
@@ -103,6 +110,7 @@ impl ChatSession {
         self.error.set(None);
         self.usage.set(None);
         self.reply.set(Some(String::new()));
+        self.stopping.set_value(false);
         let (task, handle) = abortable(stream_reply(client, request, self.reply));
         self.running.set_value(Some(handle));
         spawn_local(async move { self.finish(task.await) });
@@ -111,6 +119,7 @@ impl ChatSession {
     /// Aborts the reply being streamed; what arrived so far is kept.
     pub fn stop(self) {
         if let Some(Some(handle)) = self.running.try_update_value(Option::take) {
+            self.stopping.try_set_value(true);
             handle.abort();
         }
     }
@@ -119,6 +128,7 @@ impl ChatSession {
     pub fn clear(self) {
         self.stop();
         self.messages.set(Vec::new());
+        self.stopped.set(Vec::new());
         self.usage.set(None);
         self.error.set(None);
     }
@@ -141,8 +151,15 @@ impl ChatSession {
             Ok(Err(_)) | Err(Aborted) => None,
         };
         if !text.is_empty() {
-            self.messages
-                .update(|messages| messages.push(ChatMessage::assistant(text)));
+            let stopped = self.stopping.try_get_value().unwrap_or(false);
+            let mut index = 0;
+            self.messages.update(|messages| {
+                index = messages.len();
+                messages.push(ChatMessage::assistant(text));
+            });
+            if stopped {
+                self.stopped.update(|stopped| stopped.push(index));
+            }
         } else if failure.is_some() {
             self.give_back_prompt();
         }

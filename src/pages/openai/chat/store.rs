@@ -1,15 +1,11 @@
-//! Where the playground keeps things: the conversation on this device (`localStorage`, so it survives a
-//! reload), and the other server it may be pointed at in this tab only (`sessionStorage`; the key is never
-//! put in a URL).
+//! Where the playground keeps the conversation: on this device (`localStorage`), so it survives a reload.
 
 use kinlink::openai::ChatMessage;
 use serde_json::{json, Value};
 
-use crate::state::{local_storage, session_storage, CredentialSlot, SavedConnection};
+use crate::state::local_storage;
 
 const CHAT_KEY: &str = "kinlink.chat";
-const CHAT_SERVER: CredentialSlot =
-    CredentialSlot::new("kinlink.chat.server", "kinlink.chat.apiKey");
 
 /// The conversation as it is saved.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,13 +13,21 @@ pub struct SavedChat {
     pub model: String,
     pub system: String,
     pub messages: Vec<ChatMessage>,
+    /// Indexes of the replies that were stopped before they were complete.
+    pub stopped: Vec<usize>,
 }
 
 impl SavedChat {
     fn to_json(&self) -> Option<String> {
         let messages = serde_json::to_value(&self.messages).ok()?;
         Some(
-            json!({ "model": self.model, "system": self.system, "messages": messages }).to_string(),
+            json!({
+                "model": self.model,
+                "system": self.system,
+                "messages": messages,
+                "stopped": self.stopped,
+            })
+            .to_string(),
         )
     }
 
@@ -39,7 +43,12 @@ impl SavedChat {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let stopped = value
+            .get("stopped")
+            .and_then(|s| serde_json::from_value(s.clone()).ok())
+            .unwrap_or_default();
         SavedChat {
+            stopped,
             model: text_of(&value, "model"),
             system: text_of(&value, "system"),
             messages: value
@@ -65,22 +74,6 @@ pub fn save_chat(chat: &SavedChat) {
     }
 }
 
-/// The other server chosen in this tab, if any.
-pub fn load_server() -> Option<SavedConnection> {
-    CHAT_SERVER.read(&session_storage()?)
-}
-
-/// Keeps `server` for this tab, or forgets it.
-pub fn save_server(server: Option<&SavedConnection>) {
-    let Some(storage) = session_storage() else {
-        return;
-    };
-    match server {
-        Some(saved) => CHAT_SERVER.write(&storage, saved),
-        None => CHAT_SERVER.clear(&storage),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::SavedChat;
@@ -92,6 +85,7 @@ mod tests {
             model: "sandbox-echo".into(),
             system: "Be brief.".into(),
             messages: vec![ChatMessage::user("hi"), ChatMessage::assistant("Echo: hi")],
+            stopped: vec![1],
         };
         assert_eq!(SavedChat::from_json(&chat.to_json().unwrap()), chat);
         assert_eq!(SavedChat::from_json("not json"), SavedChat::default());

@@ -1,0 +1,3 @@
+//! KinBot screens.
+
+pub mod account;
