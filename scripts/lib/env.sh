@@ -11,7 +11,6 @@ export KINLINK_ROOT KINLINK_HOME
 
 # Pinned tool versions (wasm-bindgen-cli follows Cargo.lock instead).
 TRUNK_VERSION="0.22.1"
-WASM_PACK_VERSION="0.15.1"
 
 # How wasm32 is built: "rustup" when the rustc on PATH already has a wasm32 std, else "debian" (Debian's
 # rustc-web with std built from source; see scripts/setup).
@@ -39,7 +38,6 @@ if [ "$KINLINK_WASM_ROUTE" = debian ]; then
 fi
 PATH="$KINLINK_TOOLS/bin:$KINLINK_ROOT/node_modules/.bin:$PATH"
 export PATH
-export WASM_PACK_CACHE="$KINLINK_HOME/wasm-pack-cache"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 

@@ -6,14 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { installedPackage, installedPackageDir } from '../support/package.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
-const require = createRequire(import.meta.url);
-const packageDir = process.env.KINLINK_NPM_NODE ?? join(root, 'target/npm/nodejs');
-const { KinlinkClient, isKinlinkError } = require(join(packageDir, 'kinlink.js'));
+const { KinlinkClient, isKinlinkError } = installedPackage();
 
 const APIS = [
   { name: 'kino', contract: 'contracts/kino.json', overlay: 'contracts/kino.overlay.json', rootInterface: 'KinoApi', cursorWalkers: 6 },
@@ -173,7 +171,7 @@ for (const api of APIS) {
 
 
   test(`${api.name}: the declarations never fall back to any`, () => {
-    const declarations = readFileSync(join(packageDir, 'kinlink.d.ts'), 'utf8');
+    const declarations = readFileSync(join(installedPackageDir(), 'dist/all/kinlink.d.ts'), 'utf8');
     const uses = declarations.split('\n').filter((line) => /(:|<|\||,)\s*any\b|\bany\[\]/.test(line.replace(/\/\*\*.*|^\s*\*.*/, '')));
     assert.deepEqual(uses, []);
     // Each method in the interface its handle is declared with on KinoApi.

@@ -1,13 +1,10 @@
 // Kino config updates and paginated history through the npm package.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { startSandbox } from '../support/sandbox.mjs';
+import { installedPackage } from '../support/package.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const require = createRequire(import.meta.url);
-const { KinlinkClient } = require(join(process.env.KINLINK_NPM_NODE ?? join(root, 'target/npm/nodejs'), 'kinlink.js'));
+const { KinlinkClient } = installedPackage();
 
 let sandbox;
 let client;

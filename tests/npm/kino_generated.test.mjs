@@ -2,14 +2,11 @@
 // sandbox does not serve (501 in Kino's envelope), and a cursor walk over every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
-import { join, resolve } from 'node:path';
 import { startSandbox } from '../support/sandbox.mjs';
+import { installedPackage } from '../support/package.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const require = createRequire(import.meta.url);
-const { KinlinkClient, isKinlinkError } = require(join(process.env.KINLINK_NPM_NODE ?? join(root, 'target/npm/nodejs'), 'kinlink.js'));
+const { KinlinkClient, isKinlinkError } = installedPackage();
 
 let sandbox;
 let client;

@@ -1,13 +1,10 @@
 // The npm package (wasm-pack, Node target) imported by Node against a sandbox.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { startSandbox } from '../support/sandbox.mjs';
+import { installedPackage } from '../support/package.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const require = createRequire(import.meta.url);
-const { KinlinkClient, isKinlinkError } = require(join(process.env.KINLINK_NPM_NODE ?? join(root, 'target/npm/nodejs'), 'kinlink.js'));
+const { KinlinkClient, isKinlinkError } = installedPackage();
 
 let sandbox;
 before(async () => { sandbox = await startSandbox(); });

@@ -7,8 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 const root = resolve(import.meta.dirname, '../..');
 
-export async function startSandbox({ faults = false, staticDir = null, corsAny = false, args = [] } = {}) {
-  const bin = process.env.KINLINK_SANDBOX_BIN ?? join(root, 'target/debug/kinlink-sandbox');
+export async function startSandbox({ faults = false, staticDir = null, corsAny = false, args = [], bin: binary = null } = {}) {
+  const bin = binary ?? process.env.KINLINK_SANDBOX_BIN ?? join(root, 'target/debug/kinlink-sandbox');
   if (!existsSync(bin)) throw new Error(`sandbox binary not found at ${bin}; build it with cargo build -p kinlink-sandbox`);
   const dataDir = mkdtempSync(join(tmpdir(), 'kinlink-sandbox-'));
   const readyFile = join(dataDir, 'ready.json');

@@ -4,7 +4,7 @@
 mod stream;
 mod types;
 
-pub use stream::{ChatAccumulator, ChatStream};
+pub use stream::{ChatAccumulator, ChatStream, SentChunk, SentChunks};
 pub use types::*;
 
 use crate::transport::{encode_segment, ApiError, Method, RequestOptions};

@@ -28,13 +28,51 @@ pub struct ChatStream {
 /// What one SSE event means for a chat stream.
 #[derive(Debug)]
 enum Frame {
-    Chunk(ChatCompletionChunk),
+    /// A chunk, with the JSON text it was decoded from.
+    Chunk(ChatCompletionChunk, String),
     Done,
     Skip,
 }
 
-/// Interprets one event. Public within the crate so the quirk fixtures can drive it without a server.
-fn decode_event(event: &SseEvent) -> Result<Frame, ApiError> {
+/// A chunk of a streamed completion together with the JSON text the server sent for it, for callers
+/// that pass chunks on unchanged: a proxy, or the JS bindings, whose users get every field as sent.
+#[derive(Debug, Clone)]
+pub struct SentChunk {
+    /// The decoded chunk.
+    pub chunk: ChatCompletionChunk,
+    /// The event's data as sent (surrounding whitespace removed).
+    pub json: String,
+}
+
+fn not_json(data: &str, e: serde_json::Error) -> ApiError {
+    let mut error = ApiError::new(
+        ErrorKind::Decode,
+        format!("a stream event was not JSON: {e}"),
+    );
+    error.body_excerpt = Some(data.chars().take(200).collect());
+    error
+}
+
+fn unexpected_shape(data: &str, e: serde_json::Error) -> ApiError {
+    let mut error = ApiError::new(
+        ErrorKind::Decode,
+        format!("a stream chunk had an unexpected shape: {e}"),
+    );
+    error.body_excerpt = Some(data.chars().take(200).collect());
+    error
+}
+
+/// The event's data without surrounding whitespace, reusing its allocation when there is none.
+fn trimmed_data(data: String) -> String {
+    if data.trim().len() == data.len() {
+        data
+    } else {
+        data.trim().to_owned()
+    }
+}
+
+/// Interprets one event, parsing its JSON once in the usual case.
+fn decode_event(event: SseEvent) -> Result<Frame, ApiError> {
     let data = event.data.trim();
     if data == "[DONE]" {
         return Ok(Frame::Done);
@@ -42,30 +80,26 @@ fn decode_event(event: &SseEvent) -> Result<Frame, ApiError> {
     if data.is_empty() {
         return Ok(Frame::Skip);
     }
-    let value: Value = serde_json::from_str(data).map_err(|e| {
-        let mut error = ApiError::new(
-            ErrorKind::Decode,
-            format!("a stream event was not JSON: {e}"),
-        );
-        error.body_excerpt = Some(data.chars().take(200).collect());
-        error
-    })?;
+    // An in-stream error is an `error` event or an object with an `error` key, and JSON encoders do not
+    // escape the ASCII letters of a key, so an object whose text lacks `"error"` is a chunk: decode it
+    // straight into the typed chunk. Anything else (and a chunk that fails to decode, for its precise
+    // message) takes the general path, which looks at the value first.
+    if event.event != "error" && data.starts_with('{') && !data.contains("\"error\"") {
+        if let Ok(chunk) = serde_json::from_str::<ChatCompletionChunk>(data) {
+            return Ok(Frame::Chunk(chunk, trimmed_data(event.data)));
+        }
+    }
+    let value: Value = serde_json::from_str(data).map_err(|e| not_json(data, e))?;
     if event.event == "error" || value.get("error").is_some_and(|e| !e.is_null()) {
         return Err(ApiError::from_stream_payload(&value));
     }
     if !value.is_object() {
         return Ok(Frame::Skip);
     }
-    serde_json::from_value(value)
-        .map(Frame::Chunk)
-        .map_err(|e| {
-            let mut error = ApiError::new(
-                ErrorKind::Decode,
-                format!("a stream chunk had an unexpected shape: {e}"),
-            );
-            error.body_excerpt = Some(data.chars().take(200).collect());
-            error
-        })
+    match serde_json::from_value(value) {
+        Ok(chunk) => Ok(Frame::Chunk(chunk, trimmed_data(event.data))),
+        Err(e) => Err(unexpected_shape(data, e)),
+    }
 }
 
 impl ChatStream {
@@ -94,10 +128,13 @@ impl ChatStream {
     }
 }
 
-impl Stream for ChatStream {
-    type Item = Result<ChatCompletionChunk, ApiError>;
+impl ChatStream {
+    /// Each chunk with the JSON text it was decoded from (see [`SentChunk`]).
+    pub fn with_json(self) -> SentChunks {
+        SentChunks(self)
+    }
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+    fn poll_sent(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<SentChunk, ApiError>>> {
         loop {
             let Some(events) = self.events.as_mut() else {
                 return Poll::Ready(None);
@@ -120,17 +157,17 @@ impl Stream for ChatStream {
                     ))));
                 }
             };
-            match decode_event(&event) {
+            match decode_event(event) {
                 Ok(Frame::Skip) => continue,
                 Ok(Frame::Done) => {
                     self.events = None;
                     return Poll::Ready(None);
                 }
-                Ok(Frame::Chunk(chunk)) => {
+                Ok(Frame::Chunk(chunk, json)) => {
                     if chunk.choices.iter().any(|c| c.finish_reason.is_some()) {
                         self.finished = true;
                     }
-                    return Poll::Ready(Some(Ok(chunk)));
+                    return Poll::Ready(Some(Ok(SentChunk { chunk, json })));
                 }
                 Err(error) => {
                     self.events = None;
@@ -138,6 +175,27 @@ impl Stream for ChatStream {
                 }
             }
         }
+    }
+}
+
+impl Stream for ChatStream {
+    type Item = Result<ChatCompletionChunk, ApiError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.poll_sent(cx)
+            .map(|item| item.map(|sent| sent.map(|sent| sent.chunk)))
+    }
+}
+
+/// A [`ChatStream`] whose items keep the JSON text they were decoded from; made by
+/// [`ChatStream::with_json`]. Ends, fails and aborts exactly as the chat stream does.
+pub struct SentChunks(ChatStream);
+
+impl Stream for SentChunks {
+    type Item = Result<SentChunk, ApiError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_sent(cx)
     }
 }
 

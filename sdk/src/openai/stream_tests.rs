@@ -358,3 +358,52 @@ fn requests_pass_unknown_fields_through() {
     assert_eq!(parsed.extra["vendor_option"]["x"], 1);
     assert!(matches!(&parsed.messages[0].content, Some(MessageContent::Parts(p)) if p.len() == 2));
 }
+
+/// Every event `frames` yields through [`ChatStream::with_json`].
+fn sent(frames: &[&str]) -> Vec<Result<SentChunk, ApiError>> {
+    let owned: Vec<Result<Vec<u8>, ApiError>> =
+        frames.iter().map(|f| Ok(f.as_bytes().to_vec())).collect();
+    let body: ByteStream = Box::pin(futures_util::stream::iter(owned));
+    let mut stream = ChatStream::new(body).with_json();
+    let mut items = Vec::new();
+    while let Some(item) = stream.next().now_or_never().expect("ready") {
+        items.push(item);
+    }
+    items
+}
+
+#[test]
+fn with_json_keeps_the_text_as_sent() {
+    let extra = r#"{"id":"c","object":"chat.completion.chunk","system_fingerprint":"fp","choices":[{"index":0,"delta":{"content":"ok"},"logprobs":null,"finish_reason":"stop"}]}"#;
+    let items = sent(&[&format!("data:   {extra}  \n\n"), "data: [DONE]\n\n"]);
+    assert_eq!(items.len(), 1);
+    let item = items[0].as_ref().expect("a chunk");
+    assert_eq!(item.json, extra, "the data as sent, only trimmed");
+    assert_eq!(item.chunk.choices[0].delta.content.as_deref(), Some("ok"));
+}
+
+#[test]
+fn chunks_that_mention_error_decode_on_the_general_path_the_same() {
+    // Text containing `"error"` (a quoted word in the content, a `null` error key) is not taken for an
+    // in-stream error, and decodes to the same chunk as the one-parse path gives.
+    let quoted = r#"{"id":"c","choices":[{"index":0,"delta":{"content":"say \"error\""},"finish_reason":null}],"meta":{"error":null}}"#;
+    let null_error = r#"{"id":"c","error":null,"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}"#;
+    let o = run(&[&data(quoted), &data(null_error), "data: [DONE]\n\n"]);
+    assert!(o.error.is_none(), "{:?}", o.error);
+    assert_eq!(text(&o), Some("say \"error\"x"));
+    // The one-parse path and the general path agree on every fixture of this file.
+    for fixture in [ROLE, HELLO, WORLD, STOP, quoted, null_error] {
+        let direct: ChatCompletionChunk = serde_json::from_str(fixture).unwrap();
+        let general: ChatCompletionChunk =
+            serde_json::from_value(serde_json::from_str(fixture).unwrap()).unwrap();
+        assert_eq!(direct, general, "{fixture}");
+    }
+}
+
+#[test]
+fn non_object_data_is_skipped_not_decoded_as_a_chunk() {
+    // A JSON array would deserialize into the struct positionally; it is not a chunk.
+    let o = run(&[&data("[1,2]"), &data("42"), &data(HELLO), &data(STOP)]);
+    assert!(o.error.is_none(), "{:?}", o.error);
+    assert_eq!(o.chunks.len(), 2);
+}

@@ -1,0 +1,278 @@
+// scripts/bench's measurements: every figure beside its reference in the same run, interleaved rounds
+// with a fresh process per round, the median of the rounds with min–max. Writes bench/RESULTS.md and
+// bench/results.json. Inputs (scripts/bench sets them):
+//   KINLINK_BENCH_NATIVE   the native stream consumer (sdk/examples/stream_decode.rs, release)
+//   KINLINK_BENCH_SANDBOX  the release sandbox binary
+//   KINLINK_BENCH_CONSOLE  the release console (dist/)
+//   KINLINK_BENCH_FLOOR    a minimal Leptos page built in the same run (bench/floor, release)
+//   KINLINK_BENCH_BUILD    scripts/package's build folder (the raw wasm of each entry)
+//   KINLINK_BENCH_ROUNDS   rounds per figure (default 5)
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startStreamServer } from './stream-server.mjs';
+import { measureSizes, sizes } from './size.mjs';
+import { breakdown } from './wasm-breakdown.mjs';
+import { summary, cell, fixed, kb, table } from './stats.mjs';
+import { startSandbox } from '../tests/support/sandbox.mjs';
+import { launchChromium } from '../tests/support/browser.mjs';
+import { sandboxLoad } from './sandbox-load.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const work = join(root, 'bench/.work');
+mkdirSync(work, { recursive: true });
+const ROUNDS = Number(process.env.KINLINK_BENCH_ROUNDS ?? 5);
+const log = (text) => console.log(`[bench] ${text}`);
+const results = { date: new Date().toISOString(), rounds: ROUNDS, machine: machine(), versions: versions() };
+
+function machine() {
+  const cpu = cpus();
+  return { cpus: cpu.length, model: cpu[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${process.platform} ${process.arch}` };
+}
+
+function versions() {
+  const pkg = (dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).version;
+  const out = { kinlink: pkg('bench/node_modules/kinlink'), openai: pkg('bench/node_modules/openai'), 'openai-v6': pkg('bench/node_modules/openai-v6'), 'eventsource-parser': pkg('bench/node_modules/eventsource-parser') };
+  try { out.chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.chromium = 'unknown'; }
+  try { out.rustc = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.rustc = 'unknown'; }
+  return out;
+}
+
+/** Runs a command to completion and parses the last line of its stdout as JSON. */
+function runJson(command, args, options = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], ...options });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}`));
+      try { resolvePromise(JSON.parse(out.trim().split('\n').pop())); } catch (e) { reject(e); }
+    });
+  });
+}
+
+// ---- chat-stream decode -------------------------------------------------------------------------
+async function streamFigure() {
+  const server = await startStreamServer({
+    page: readFileSync(join(root, 'bench/page.html'), 'utf8'),
+    files: { '/kinlink/': join(root, 'bench/node_modules/kinlink/dist/openai/web/'), '/esp/': join(root, 'bench/node_modules/eventsource-parser/dist/') },
+  });
+  log(`chat stream: ${(server.bytes / 1e6).toFixed(1)} MB, ${server.chunks} chunks, 16 KiB writes, ${ROUNDS} rounds`);
+  const node = (impl) => () => runJson(process.execPath, [join(root, 'bench/consumers/stream-node.mjs'), impl, server.url], { cwd: join(root, 'bench') });
+  const chromium = (impl) => () => runJson(process.execPath, [join(root, 'bench/consumers/stream-chromium.mjs'), impl, server.url], { cwd: join(root, 'bench') });
+  const cases = [
+    { id: 'native', env: 'native', label: 'Kinlink, native Rust (reqwest)', run: () => runJson(process.env.KINLINK_BENCH_NATIVE, [server.url]) },
+    { id: 'node-kinlink-final', env: 'Node', label: 'Kinlink, Rust-in-wasm consumer (`finalCompletion()`)', run: node('kinlink-wasm-final') },
+    { id: 'node-kinlink', env: 'Node', label: 'Kinlink package, `for await`', run: node('kinlink-for-await') },
+    { id: 'node-esp', env: 'Node', label: 'fetch + eventsource-parser + `JSON.parse`', run: node('eventsource-parser'), reference: true },
+    { id: 'node-openai-v6', env: 'Node', label: 'openai v6', run: node('openai-v6'), reference: true },
+    { id: 'node-openai', env: 'Node', label: 'openai (newest)', run: node('openai'), reference: true },
+    { id: 'chromium-kinlink', env: 'Chromium', label: 'Kinlink package, `for await`', run: chromium('kinlink-for-await') },
+    { id: 'chromium-esp', env: 'Chromium', label: 'fetch + eventsource-parser + `JSON.parse`', run: chromium('eventsource-parser'), reference: true },
+  ];
+  const samples = Object.fromEntries(cases.map((c) => [c.id, []]));
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Interleaved: each round runs every case once, starting one further along.
+      for (let k = 0; k < cases.length; k++) {
+        const c = cases[(round + k) % cases.length];
+        const r = await c.run();
+        if (r.chunks !== null && r.chunks !== server.chunks) throw new Error(`${c.id} read ${r.chunks} chunks, the stream has ${server.chunks}`);
+        samples[c.id].push(r);
+        log(`  round ${round + 1}/${ROUNDS} ${c.id}: ${(server.bytes / 1e3 / r.ms).toFixed(1)} MB/s`);
+      }
+    }
+  } finally {
+    server.close();
+  }
+  const rows = cases.map((c) => ({
+    ...c, run: undefined,
+    mbps: summary(samples[c.id].map((r) => server.bytes / 1e3 / r.ms)),
+    chunksps: summary(samples[c.id].map((r) => server.chunks / (r.ms / 1000) / 1000)),
+  }));
+  return { bytes: server.bytes, chunks: server.chunks, rows };
+}
+
+// ---- profile: the package's `for await` in Node, the figure furthest from its target ---------------
+async function profileStream() {
+  const server = await startStreamServer({});
+  const dir = join(work, 'profile');
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    await runJson(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, join(root, 'bench/consumers/stream-node.mjs'), 'kinlink-for-await', server.url], { cwd: join(root, 'bench') });
+  } finally {
+    server.close();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const frame = byId.get(id).callFrame;
+    const where = frame.url ? frame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/bench\//, 'bench/') : '';
+    const key = `${frame.functionName || '(anonymous)'}${where ? ` — ${where}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  return `\`node --cpu-prof\` of one round of the package's \`for await\` in Node; self time per function (wasm functions appear by their index or name, \`(program)\` and \`(garbage collector)\` are V8's own).\n\n`
+    + table(['function', 'self ms', 'share'], top.map(([name, us]) => [name.replaceAll('|', '\\|'), (us / 1000).toFixed(0), `${(100 * us / total).toFixed(1)} %`]));
+}
+
+// ---- console first load --------------------------------------------------------------------------
+function firstLoadFiles(dist) {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const names = new Set(['index.html']);
+  for (const m of html.matchAll(/(?:href|src)="\/?([^"?#]+\.(?:js|wasm|css))"/g)) names.add(m[1]);
+  const wasmFromJs = [...names].filter((n) => n.endsWith('.js')).flatMap((n) => [...readFileSync(join(dist, n), 'utf8').matchAll(/["'`]([\w-]+_bg\.wasm)["'`]/g)].map((m) => m[1]));
+  for (const n of wasmFromJs) names.add(n);
+  let raw = 0, gzip = 0, brotli = 0;
+  for (const name of names) {
+    const path = join(dist, name);
+    const s = sizes(readFileSync(path));
+    raw += s.raw; gzip += s.gzip; brotli += s.brotli;
+  }
+  return { files: [...names], raw, gzip, brotli };
+}
+
+async function loadTimes(url, readySelector) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const start = Date.now();
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForSelector(readySelector, { state: 'visible' });
+    // Interactive: the app answers input (a keypress reaches a handler the app installed).
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      return { fcp: paint ? paint.startTime : null, domContentLoaded: nav.domContentLoadedEventEnd, now: performance.now() };
+    });
+    const transfer = await page.evaluate(() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+      .reduce((sum, e) => sum + e.transferSize, 0));
+    return { ready: timing.now, fcp: timing.fcp, transfer, wall: Date.now() - start };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function consoleFigure() {
+  const dist = process.env.KINLINK_BENCH_CONSOLE;
+  const floorDist = process.env.KINLINK_BENCH_FLOOR;
+  const files = firstLoadFiles(dist);
+  const floorFiles = floorDist ? firstLoadFiles(floorDist) : null;
+  const bin = process.env.KINLINK_BENCH_SANDBOX;
+  const consoleServer = await startSandbox({ staticDir: dist, bin });
+  const floorServer = floorDist ? await startSandbox({ staticDir: floorDist, bin }) : null;
+  const samples = { console: [], floor: [] };
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? ['floor', 'console'] : ['console', 'floor'];
+      for (const which of order) {
+        if (which === 'floor' && !floorServer) continue;
+        const r = which === 'console' ? await loadTimes(consoleServer.url, 'main h1') : await loadTimes(floorServer.url, 'main h1');
+        samples[which].push(r);
+        log(`  round ${round + 1}/${ROUNDS} ${which}: ready ${r.ready.toFixed(0)} ms, ${kb(r.transfer)} transferred`);
+      }
+    }
+  } finally {
+    await consoleServer.stop();
+    await floorServer?.stop();
+  }
+  const s = (which, key) => summary(samples[which].map((r) => r[key]));
+  return {
+    files, floorFiles,
+    console: { ready: s('console', 'ready'), fcp: s('console', 'fcp'), transfer: s('console', 'transfer') },
+    floor: floorServer ? { ready: s('floor', 'ready'), fcp: s('floor', 'fcp'), transfer: s('floor', 'transfer') } : null,
+  };
+}
+
+// ---- RESULTS.md -----------------------------------------------------------------------------------
+function verdict(ok) { return ok ? 'met' : '**missed**'; }
+
+function writeResults(r) {
+  const lines = [];
+  const push = (...t) => lines.push(...t);
+  push('# Benchmark results', '',
+    `Written by \`scripts/bench\` on ${r.date.slice(0, 10)}: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memory_gib} GiB, Node ${r.machine.node}, ${r.versions.chromium}, ${r.versions.rustc}.`,
+    `Every figure ran beside its reference in the same run: ${r.rounds} interleaved rounds, a fresh process (and a fresh browser) per round; cells are the median with min–max. Versions: kinlink ${r.versions.kinlink}, openai ${r.versions.openai}, openai v6 ${r.versions['openai-v6']}, eventsource-parser ${r.versions['eventsource-parser']}. Raw samples: \`bench/results.json\`.`,
+    '', 'Command: `scripts/bench` (or `KINLINK_BENCH_ROUNDS=9 scripts/bench`).', '');
+
+  const st = r.stream;
+  const row = (id) => st.rows.find((x) => x.id === id);
+  push('## Chat-stream decode', '',
+    `One completion of ${(st.bytes / 1e6).toFixed(1)} MB (${st.chunks} chunks shaped like OpenAI's), written over loopback in 16 KiB writes; each consumer counts every chunk and its text.`, '',
+    table(['environment', 'consumer', 'MB/s', 'k chunks/s', '× eventsource-parser'], st.rows.map((x) => {
+      const ref = x.env === 'Chromium' ? row('chromium-esp') : row('node-esp');
+      return [x.env, x.label, cell(x.mbps), cell(x.chunksps), fixed(x.mbps.median / ref.mbps.median, 2)];
+    })), '');
+  const esp = row('node-esp').mbps.median;
+  const targets = [
+    ['native Rust ≥ 1.5× eventsource-parser', row('native').mbps.median / esp, 1.5],
+    ['Rust-in-wasm consumer ≥ 1.5× eventsource-parser (Node)', row('node-kinlink-final').mbps.median / esp, 1.5],
+    ['package `for await` ≥ 1.0× eventsource-parser (Node)', row('node-kinlink').mbps.median / esp, 1.0],
+    ['package `for await` ≥ 1.0× eventsource-parser (Chromium)', row('chromium-kinlink').mbps.median / row('chromium-esp').mbps.median, 1.0],
+    ['package `for await` ≥ 3× newest openai (Node)', row('node-kinlink').mbps.median / row('node-openai').mbps.median, 3.0],
+  ];
+  push(table(['target', 'ratio', ''], targets.map(([name, ratio, want]) => [name, fixed(ratio, 2), verdict(ratio >= want)])), '');
+
+  push('## Package size', '',
+    `An esbuild ${r.size[0].esbuild} bundle (minified, ES2022) of the same browser app, one streamed chat completion, against each client; Kinlink's count adds the wasm the app fetches.`, '',
+    table(['app', 'JS raw', 'JS gzip', 'wasm gzip', 'total raw', 'total gzip', 'total brotli'], r.size.map((x) => [
+      x.name, kb(x.js.raw), kb(x.js.gzip), x.wasm ? kb(x.wasm.gzip) : '—', kb(x.total.raw), kb(x.total.gzip), kb(x.total.brotli)])), '');
+  const sz = (name) => r.size.find((x) => x.name === name).total.gzip;
+  push(table(['target', 'Kinlink', 'reference', ''], [
+    ['`kinlink/openai` ≤ openai v6', kb(sz('kinlink/openai')), kb(sz('openai 6 (openai-v6)')), verdict(sz('kinlink/openai') <= sz('openai 6 (openai-v6)'))],
+    ['`kinlink` (all APIs) ≤ newest openai', kb(sz('kinlink (all APIs)')), kb(sz('openai (newest)')), verdict(sz('kinlink (all APIs)') <= sz('openai (newest)'))],
+  ]), '');
+  push('### What the wasm is made of', '',
+    'Code bytes per crate in each entry\'s wasm before wasm-opt (from the function names rustc leaves; generic code counts for the crate that defines it, trait impls for the implementing type\'s crate).', '');
+  for (const b of r.breakdown) {
+    push(`**${b.entry}**: ${kb(b.total)} before wasm-opt (code ${kb(b.code)}, data ${kb(b.data)}).`, '',
+      table(['crate', 'code', 'share'], b.crates.slice(0, 12).map(([crate, size]) => [crate, kb(size), `${(100 * size / b.code).toFixed(1)} %`])), '');
+  }
+
+  const c = r.console;
+  push('## Console first load', '',
+    `The release console served by the release sandbox (precompressed, brotli to Chromium), against ${c.floor ? 'a minimal Leptos CSR page (`bench/floor`) built in the same run' : 'no floor (not built in this run)'}. Ready = the page's heading rendered by the app, measured from navigation start.`, '',
+    table(['page', 'first load gzip', 'brotli', 'transferred (Chromium)', 'first contentful paint, ms', 'ready, ms'], [
+      ['console', kb(c.files.gzip), kb(c.files.brotli), cell({ median: c.console.transfer.median / 1000, min: c.console.transfer.min / 1000, max: c.console.transfer.max / 1000 }) + ' KB', cell(c.console.fcp, 0), cell(c.console.ready, 0)],
+      ...(c.floor ? [['floor', kb(c.floorFiles.gzip), kb(c.floorFiles.brotli), cell({ median: c.floor.transfer.median / 1000, min: c.floor.transfer.min / 1000, max: c.floor.transfer.max / 1000 }) + ' KB', cell(c.floor.fcp, 0), cell(c.floor.ready, 0)]] : []),
+    ]), '');
+  push(table(['target', 'measured', ''], [
+    ['first load ≤ 250 KB gzip', kb(c.files.gzip), verdict(c.files.gzip <= 250_000)],
+    ...(c.floor ? [['ready ≤ 2× the floor', fixed(c.console.ready.median / c.floor.ready.median, 2) + '×', verdict(c.console.ready.median <= 2 * c.floor.ready.median)]] : []),
+  ]), '');
+
+  const l = r.sandbox;
+  push('## Sandbox', '',
+    `The release sandbox on loopback, ${l.connections} keep-alive connections for ${l.seconds} s per request kind; streams: ${l.streams} concurrent chat completions at a time (\`sandbox-echo\`, no token delay).`, '',
+    table(['request', 'requests/s', 'p50 ms', 'p99 ms'], l.rows.map((x) => [x.name, cell(x.rps, 0), cell(x.p50, 2), cell(x.p99, 2)])), '');
+
+  push('## Not measured yet', '', ...r.notMeasured.map((n) => `- ${n}`), '');
+  if (r.profile) push('## Profile of the slowest figure', '', r.profile, '');
+  writeFileSync(join(root, 'bench/RESULTS.md'), lines.join('\n'));
+}
+
+// ---- main -----------------------------------------------------------------------------------------
+log('package size');
+results.size = await measureSizes(work);
+results.breakdown = ['openai', 'all'].map((entry) => ({ entry: entry === 'all' ? 'kinlink' : `kinlink/${entry}`, ...breakdown(join(process.env.KINLINK_BENCH_BUILD, `${entry}.raw.wasm`)) }));
+log('chat-stream decode');
+results.stream = await streamFigure();
+log('console first load');
+results.console = await consoleFigure();
+log('sandbox');
+results.sandbox = await sandboxLoad({ bin: process.env.KINLINK_BENCH_SANDBOX, rounds: ROUNDS, log });
+results.notMeasured = [
+  'chat token → DOM latency at 500 tokens/s (console chat page)',
+  'long chat memory, 10,000 messages (console)',
+];
+log('profile of the package stream in Node');
+results.profile = await profileStream();
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeResults(results);
+log(`wrote bench/RESULTS.md and bench/results.json`);
