@@ -126,9 +126,8 @@ async function profileStream() {
 function firstLoadFiles(dist) {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const names = new Set(['index.html']);
-  for (const m of html.matchAll(/(?:href|src)="\/?([^"?#]+\.(?:js|wasm|css))"/g)) names.add(m[1]);
-  const wasmFromJs = [...names].filter((n) => n.endsWith('.js')).flatMap((n) => [...readFileSync(join(dist, n), 'utf8').matchAll(/["'`]([\w-]+_bg\.wasm)["'`]/g)].map((m) => m[1]));
-  for (const n of wasmFromJs) names.add(n);
+  // Trunk's shell names every file of the first load (the script, the wasm it preloads, the styles).
+  for (const m of html.matchAll(/(?:href|src)="\/?([^"?#]+\.(?:js|wasm|css|svg))"/g)) names.add(m[1]);
   let raw = 0, gzip = 0, brotli = 0;
   for (const name of names) {
     const path = join(dist, name);

@@ -6,7 +6,9 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function summary(values) {
+export function summary(all) {
+  const values = all.filter((v) => typeof v === 'number' && !Number.isNaN(v));
+  if (values.length === 0) return { median: null, min: null, max: null, n: 0 };
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 

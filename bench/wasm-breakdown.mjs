@@ -20,13 +20,24 @@ function reader(bytes) {
   return r;
 }
 
-/** The crate a (legacy-mangled) Rust symbol belongs to; trait impls count for the implementing type. */
+/**
+ * The crate a function belongs to, from its name as the linker leaves it: demangled paths such as
+ * `serde_json::de::from_str` or `<kinlink::openai::Role as serde::Deserialize>::deserialize` (a trait
+ * impl counts for the implementing type's crate), v0-mangled `_R...` or legacy-mangled `_ZN...` symbols.
+ */
 export function crateOf(symbol) {
-  const m = symbol.match(/^_ZN(\d+)/);
-  if (!m) return symbol.startsWith('__wbg') || symbol.startsWith('__wbindgen') ? 'wasm-bindgen glue' : 'other (C, intrinsics, exports)';
-  const first = symbol.slice(3 + m[1].length, 3 + m[1].length + Number(m[1]));
-  const impl = first.match(/^_?\$LT\$(?:\$RF\$|\$BP\$|mut\$u20\$|\$u5b\$)*([A-Za-z_][A-Za-z0-9_]*)/);
-  return impl ? impl[1] : first;
+  if (symbol.startsWith('__wbg') || symbol.startsWith('__wbindgen') || symbol.startsWith('__externref')) return 'wasm-bindgen glue';
+  // v0 mangling (`_R...`): the first crate root (`C`, a disambiguator, the length-prefixed name) is the
+  // crate of the item, or of the implementing type for a trait impl.
+  if (symbol.startsWith('_R')) {
+    const root = symbol.match(/C(?:s[0-9A-Za-z]*_)?(\d+)_?([A-Za-z_][A-Za-z0-9_]*)/);
+    if (root) return root[2].slice(0, Number(root[1]));
+  }
+  const mangled = symbol.match(/^_ZN(\d+)/);
+  if (mangled) symbol = symbol.slice(3 + mangled[1].length, 3 + mangled[1].length + Number(mangled[1])).replace(/^_?\$LT\$/, '<').replaceAll('..', '::');
+  const path = symbol.replace(/^<+(?:&|\*const |\*mut |mut |dyn |\[|\(|\$RF\$|\$u5b\$)*/, '');
+  const crate = path.match(/^([A-Za-z_][A-Za-z0-9_]*)::/);
+  return crate ? crate[1] : 'other (C, intrinsics, unnamed)';
 }
 
 export function breakdown(file) {

@@ -69,10 +69,19 @@ timed() {
 # What the release console is built from; a build is skipped when none of it changed since the last one.
 KINLINK_CONSOLE_SOURCES=(src sdk/src sdk/Cargo.toml style public index.html Trunk.toml Cargo.toml Cargo.lock scripts/lib/precompress.mjs)
 
-# A fingerprint of the console's sources (names, sizes, contents).
-console_fingerprint() {
-  (cd "$KINLINK_ROOT" && find "${KINLINK_CONSOLE_SOURCES[@]}" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+# A fingerprint of files and folders under the root (names and contents): `sources_fingerprint PATH...`.
+sources_fingerprint() {
+  (cd "$KINLINK_ROOT" && find "$@" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 }
+
+# A fingerprint of the console's sources.
+console_fingerprint() {
+  sources_fingerprint "${KINLINK_CONSOLE_SOURCES[@]}"
+}
+
+# What the npm package's wasm is built from (scripts/package reuses a build of exactly these; the
+# staging and `npm pack`, a few seconds, always run).
+KINLINK_PACKAGE_SOURCES=(sdk/src sdk/Cargo.toml Cargo.toml Cargo.lock scripts/package)
 
 # Builds the release console into dist/ (precompressed by Trunk's hook), unless dist/ already holds a
 # build of exactly these sources. Trunk's own lock file is removed: it is not part of the console.

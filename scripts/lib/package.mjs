@@ -42,8 +42,6 @@ function snippetsToCommonJs(dir) {
 
 // The names an entry exports, read from its CommonJS build (loading it instantiates the wasm once).
 function exportedNames(nodeDir) {
-  // The build folder may sit under a `"type": "module"` package.json (this repository's); say CommonJS.
-  writeFileSync(join(nodeDir, 'package.json'), '{ "type": "commonjs" }\n');
   const module = createRequire(join(nodeDir, 'x.js'))('./kinlink.js');
   return Object.keys(module).filter((name) => !name.startsWith('__') && /^[A-Za-z_$][\w$]*$/.test(name)).sort();
 }
@@ -73,12 +71,14 @@ const exportsMap = {};
 for (const entry of entries) {
   const from = join(buildDir, entry);
   const to = join(stageDir, 'dist', entry);
-  snippetsToCommonJs(join(from, 'nodejs', 'snippets'));
-  const names = exportedNames(join(from, 'nodejs'));
   mkdirSync(join(to, 'node'), { recursive: true });
   for (const item of ['kinlink.js', 'kinlink_bg.wasm', 'snippets']) {
     if (existsSync(join(from, 'nodejs', item))) cpSync(join(from, 'nodejs', item), join(to, 'node', item), { recursive: true });
   }
+  // The Node folder is CommonJS throughout, whatever package.json sits above it.
+  writeFileSync(join(to, 'node', 'package.json'), '{ "type": "commonjs" }\n');
+  snippetsToCommonJs(join(to, 'node', 'snippets'));
+  const names = exportedNames(join(to, 'node'));
   writeFileSync(join(to, 'node', 'index.mjs'), nodeWrapper(names));
   // The web build is ES modules throughout (its glue and any snippets): mark the folder so.
   mkdirSync(join(to, 'web'), { recursive: true });
