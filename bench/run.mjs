@@ -56,7 +56,7 @@ function runJson(command, args, options = {}) {
 async function streamFigure() {
   const server = await startStreamServer({
     page: readFileSync(join(root, 'bench/page.html'), 'utf8'),
-    files: { '/kinlink/': join(root, 'bench/node_modules/kinlink/dist/openai/web/'), '/esp/': join(root, 'bench/node_modules/eventsource-parser/dist/') },
+    files: { '/kinlink/': join(root, 'bench/node_modules/kinlink/dist/openai/web/'), '/esp/': join(root, 'bench/node_modules/eventsource-parser/dist/'), '/consumers/': join(root, 'bench/consumers/') },
   });
   log(`chat stream: ${(server.bytes / 1e6).toFixed(1)} MB, ${server.chunks} chunks, 16 KiB writes, ${ROUNDS} rounds`);
   const node = (impl) => () => runJson(process.execPath, [join(root, 'bench/consumers/stream-node.mjs'), impl, server.url], { cwd: join(root, 'bench') });

@@ -3,6 +3,7 @@
 // prints {"chunks", "chars", "ms"}: chunks read, content characters seen, time from the request to the end.
 // Every implementation reads the same body and must count the same chunks.
 import { performance } from 'node:perf_hooks';
+import { readWithEventsourceParser } from './eventsource-parser.js';
 
 const [impl, url] = process.argv.slice(2);
 const request = { model: 'gpt-bench', messages: [{ role: 'user', content: 'bench' }], stream: true };
@@ -29,21 +30,10 @@ const implementations = {
   // The floor of a JS client: fetch, eventsource-parser, JSON.parse.
   async 'eventsource-parser'() {
     const { createParser } = await import('eventsource-parser');
-    let chunks = 0, chars = 0;
-    const parser = createParser({
-      onEvent(event) {
-        if (event.data === '[DONE]') return;
-        const chunk = JSON.parse(event.data);
-        chunks += 1;
-        chars += chunk.choices[0]?.delta?.content?.length ?? 0;
-      },
-    });
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' }, body: JSON.stringify(request),
     });
-    const decoder = new TextDecoder();
-    for await (const bytes of response.body) parser.feed(decoder.decode(bytes, { stream: true }));
-    return { chunks, chars };
+    return readWithEventsourceParser(createParser, response);
   },
   async 'openai-v6'() { return openai('openai-v6'); },
   async openai() { return openai('openai'); },
