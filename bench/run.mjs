@@ -7,7 +7,8 @@
 //   KINLINK_BENCH_FLOOR    a minimal Leptos page built in the same run (bench/floor, release)
 //   KINLINK_BENCH_BUILD    scripts/package's build folder (the raw wasm of each entry)
 //   KINLINK_BENCH_ROUNDS   rounds per figure (default 5)
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { runJson } from './child.mjs';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,19 +38,6 @@ function versions() {
   try { out.chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.chromium = 'unknown'; }
   try { out.rustc = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.rustc = 'unknown'; }
   return out;
-}
-
-/** Runs a command to completion and parses the last line of its stdout as JSON. */
-function runJson(command, args, options = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], ...options });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}`));
-      try { resolvePromise(JSON.parse(out.trim().split('\n').pop())); } catch (e) { reject(e); }
-    });
-  });
 }
 
 // ---- chat-stream decode -------------------------------------------------------------------------

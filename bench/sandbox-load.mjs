@@ -1,20 +1,11 @@
 // The sandbox figure: requests/s and latency of the release sandbox for a public GET, an authenticated
 // GET and concurrent chat streams, each round in a fresh load process, kinds interleaved.
-import { spawn } from 'node:child_process';
+import { runJson } from './child.mjs';
 import { join, resolve } from 'node:path';
 import { startSandbox } from '../tests/support/sandbox.mjs';
 import { summary } from './stats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-
-function runJson(args) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.on('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(out.trim())) : reject(new Error(`load exited ${code}`))));
-  });
-}
 
 export async function sandboxLoad({ bin, rounds, log, seconds = 3, connections = 32, streams = 100 }) {
   const sandbox = await startSandbox({ bin });
@@ -28,7 +19,7 @@ export async function sandboxLoad({ bin, rounds, log, seconds = 3, connections =
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < kinds.length; i++) {
         const k = kinds[(round + i) % kinds.length];
-        const r = await runJson([join(root, 'bench/consumers/load.mjs'), k.kind, sandbox.url, sandbox.apiKey, String(k.connections), String(seconds)]);
+        const r = await runJson(process.execPath, [join(root, 'bench/consumers/load.mjs'), k.kind, sandbox.url, sandbox.apiKey, String(k.connections), String(seconds)]);
         samples[k.kind].push(r);
         log(`  round ${round + 1}/${rounds} ${k.kind}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(2)} ms`);
       }

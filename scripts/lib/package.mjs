@@ -66,27 +66,27 @@ ${bindings(names, 'bindings')}
 `;
 }
 
+// What a build folder of wasm-bindgen's holds that the package ships: the glue, the wasm, the snippets.
+function copyBindings(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const item of ['kinlink.js', 'kinlink_bg.wasm', 'snippets']) {
+    if (existsSync(join(from, item))) cpSync(join(from, item), join(to, item), { recursive: true });
+  }
+}
+
 rmSync(stageDir, { recursive: true, force: true });
 const exportsMap = {};
 for (const entry of entries) {
   const from = join(buildDir, entry);
   const to = join(stageDir, 'dist', entry);
-  mkdirSync(join(to, 'node'), { recursive: true });
-  for (const item of ['kinlink.js', 'kinlink_bg.wasm', 'snippets']) {
-    if (existsSync(join(from, 'nodejs', item))) cpSync(join(from, 'nodejs', item), join(to, 'node', item), { recursive: true });
-  }
+  copyBindings(join(from, 'nodejs'), join(to, 'node'));
   // The Node folder is CommonJS throughout, whatever package.json sits above it.
   writeFileSync(join(to, 'node', 'package.json'), '{ "type": "commonjs" }\n');
   snippetsToCommonJs(join(to, 'node', 'snippets'));
   const names = exportedNames(join(to, 'node'));
   writeFileSync(join(to, 'node', 'index.mjs'), nodeWrapper(names));
   // The web build is ES modules throughout (its glue and any snippets): mark the folder so.
-  mkdirSync(join(to, 'web'), { recursive: true });
-  for (const item of readdirSync(join(from, 'web'))) {
-    if (item === 'kinlink.js' || item === 'kinlink_bg.wasm' || item === 'snippets') {
-      cpSync(join(from, 'web', item), join(to, 'web', item === 'kinlink.js' ? 'kinlink.js' : item), { recursive: true });
-    }
-  }
+  copyBindings(join(from, 'web'), join(to, 'web'));
   writeFileSync(join(to, 'web', 'index.js'), webWrapper(names));
   writeFileSync(join(to, 'web', 'package.json'), '{ "type": "module" }\n');
   // wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs TypeScript's esnext.disposable

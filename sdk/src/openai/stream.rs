@@ -44,24 +44,6 @@ pub struct SentChunk {
     pub json: String,
 }
 
-fn not_json(data: &str, e: serde_json::Error) -> ApiError {
-    let mut error = ApiError::new(
-        ErrorKind::Decode,
-        format!("a stream event was not JSON: {e}"),
-    );
-    error.body_excerpt = Some(data.chars().take(200).collect());
-    error
-}
-
-fn unexpected_shape(data: &str, e: serde_json::Error) -> ApiError {
-    let mut error = ApiError::new(
-        ErrorKind::Decode,
-        format!("a stream chunk had an unexpected shape: {e}"),
-    );
-    error.body_excerpt = Some(data.chars().take(200).collect());
-    error
-}
-
 /// The event's data without surrounding whitespace, reusing its allocation when there is none.
 fn trimmed_data(data: String) -> String {
     if data.trim().len() == data.len() {
@@ -89,7 +71,8 @@ fn decode_event(event: SseEvent) -> Result<Frame, ApiError> {
             return Ok(Frame::Chunk(chunk, trimmed_data(event.data)));
         }
     }
-    let value: Value = serde_json::from_str(data).map_err(|e| not_json(data, e))?;
+    let value: Value = serde_json::from_str(data)
+        .map_err(|e| ApiError::undecodable(format!("a stream event was not JSON: {e}"), data))?;
     if event.event == "error" || value.get("error").is_some_and(|e| !e.is_null()) {
         return Err(ApiError::from_stream_payload(&value));
     }
@@ -98,7 +81,10 @@ fn decode_event(event: SseEvent) -> Result<Frame, ApiError> {
     }
     match serde_json::from_value(value) {
         Ok(chunk) => Ok(Frame::Chunk(chunk, trimmed_data(event.data))),
-        Err(e) => Err(unexpected_shape(data, e)),
+        Err(e) => Err(ApiError::undecodable(
+            format!("a stream chunk had an unexpected shape: {e}"),
+            data,
+        )),
     }
 }
 

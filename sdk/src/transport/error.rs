@@ -186,6 +186,13 @@ impl ApiError {
         }))
     }
 
+    /// A `Decode` error that keeps the first 200 characters of the text that did not decode.
+    pub(crate) fn undecodable(message: impl Into<String>, text: &str) -> ApiError {
+        let mut error = ApiError::new(ErrorKind::Decode, message);
+        error.body_excerpt = Some(text.chars().take(200).collect());
+        error
+    }
+
     /// The same error, caused by `cause` (reported by [`std::error::Error::source`]).
     pub fn with_source(
         mut self,

@@ -330,13 +330,10 @@ pub(crate) fn serialize_body(
 /// Decodes a JSON body, keeping an excerpt of it when it is not the expected shape.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
-        let mut error = ApiError::new(
-            ErrorKind::Decode,
+        ApiError::undecodable(
             format!("unexpected response from {what}: {e}"),
-        );
-        let text = String::from_utf8_lossy(bytes);
-        error.body_excerpt = Some(text.chars().take(200).collect());
-        error
+            &String::from_utf8_lossy(bytes),
+        )
     })
 }
 
