@@ -6,19 +6,23 @@
 //   KINLINK_BENCH_CONSOLE  the release console (dist/)
 //   KINLINK_BENCH_FLOOR    a minimal Leptos page built in the same run (bench/floor, release)
 //   KINLINK_BENCH_BUILD    scripts/package's build folder (the raw wasm of each entry)
+//   KINLINK_BENCH_VARIANTS kinlink/openai's raw wasm at each release opt-level (opt-<level>.raw.wasm)
 //   KINLINK_BENCH_ROUNDS   rounds per figure (default 5)
+//   KINLINK_BENCH_ONLY     a comma-separated subset of the figures (see FIGURES), for working on one
 import { execFileSync } from 'node:child_process';
 import { runJson } from './child.mjs';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStreamServer } from './stream-server.mjs';
+import { startChatServer } from './chat-server.mjs';
 import { measureSizes, sizes } from './size.mjs';
 import { breakdown } from './wasm-breakdown.mjs';
 import { summary, cell, fixed, kb, table } from './stats.mjs';
 import { startSandbox } from '../tests/support/sandbox.mjs';
 import { launchChromium } from '../tests/support/browser.mjs';
 import { sandboxLoad } from './sandbox-load.mjs';
+import { buildVariantsFigure } from './build-variants.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const work = join(root, 'bench/.work');
@@ -33,7 +37,9 @@ function machine() {
 }
 
 function versions() {
-  const pkg = (dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).version;
+  const pkg = (dir) => {
+    try { return JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).version; } catch { return 'not installed'; }
+  };
   const out = { kinlink: pkg('bench/node_modules/kinlink'), openai: pkg('bench/node_modules/openai'), 'openai-v6': pkg('bench/node_modules/openai-v6'), 'eventsource-parser': pkg('bench/node_modules/eventsource-parser') };
   try { out.chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.chromium = 'unknown'; }
   try { out.rustc = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.rustc = 'unknown'; }
@@ -177,6 +183,98 @@ async function consoleFigure() {
   };
 }
 
+// ---- build settings: opt-level × wasm-opt flags for kinlink/openai ----------------------------------
+async function buildFigure() {
+  const server = await startStreamServer({});
+  log(`build settings: opt-levels and wasm-opt flags of kinlink/openai, ${ROUNDS} rounds`);
+  try {
+    return await buildVariantsFigure({
+      variantsDir: process.env.KINLINK_BENCH_VARIANTS, installed: join(root, 'bench/node_modules/kinlink'), work, rounds: ROUNDS, log, streamBytes: server.bytes,
+      runStream: async (impl, entry) => {
+        const r = await runJson(process.execPath, [join(root, 'bench/consumers/stream-node.mjs'), impl, server.url], { cwd: join(root, 'bench'), env: { ...process.env, KINLINK_BENCH_ENTRY: entry } });
+        if (r.chunks !== null && r.chunks !== server.chunks) throw new Error(`${impl} on ${entry} read ${r.chunks} chunks, the stream has ${server.chunks}`);
+        return r;
+      },
+    });
+  } finally {
+    server.close();
+  }
+}
+
+// ---- console chat: token → DOM latency at 500 tokens/s --------------------------------------------
+async function chatLatencyFigure() {
+  const server = await startChatServer({ dist: process.env.KINLINK_BENCH_CONSOLE, tokens: 2500, rate: 500 });
+  log(`chat latency: ${server.tokens} tokens at ${server.rate} tokens/s, ${ROUNDS} rounds`);
+  const rounds = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const r = await runJson(process.execPath, [join(root, 'bench/consumers/chat-latency.mjs'), server.url, server.model, String(server.tokens)], { cwd: join(root, 'bench') });
+      rounds.push(r);
+      log(`  round ${round + 1}/${ROUNDS}: token → DOM p50 ${percentile(r.dom, 50).toFixed(2)} ms, p95 ${percentile(r.dom, 95).toFixed(2)} ms, ${r.longTasks.length} long tasks`);
+    }
+  } finally {
+    server.close();
+  }
+  const per = (key, p) => summary(rounds.map((r) => percentile(r[key], p)));
+  return {
+    tokens: server.tokens, rate: server.rate,
+    received: summary(rounds.map((r) => (server.tokens - 1) / r.seconds)),
+    dom: { p50: per('dom', 50), p95: per('dom', 95), max: per('dom', 100) },
+    frame: { p50: per('frame', 50), p95: per('frame', 95) },
+    longTasks: summary(rounds.map((r) => r.longTasks.length)),
+    longestTask: summary(rounds.map((r) => Math.max(0, ...r.longTasks))),
+  };
+}
+
+// ---- console chat: memory of a 10,000-message conversation -----------------------------------------
+const MEMORY_STEPS = [0, 2500, 5000, 7500, 10000];
+
+async function chatMemoryFigure() {
+  const server = await startChatServer({ dist: process.env.KINLINK_BENCH_CONSOLE });
+  log(`chat memory: conversations of ${MEMORY_STEPS.join(', ')} messages, ${ROUNDS} rounds`);
+  const samples = Object.fromEntries(MEMORY_STEPS.map((n) => [n, []]));
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < MEMORY_STEPS.length; k++) {
+        const n = MEMORY_STEPS[(round + k) % MEMORY_STEPS.length];
+        const r = await runJson(process.execPath, [join(root, 'bench/consumers/chat-memory.mjs'), server.url, String(n)], { cwd: join(root, 'bench') });
+        r.total = r.js + (r.dom ?? 0) + (r.buffers ?? 0) + r.wasm;
+        samples[n].push(r);
+        log(`  round ${round + 1}/${ROUNDS} ${n} messages: ${(r.total / 1e6).toFixed(1)} MB (js ${(r.js / 1e6).toFixed(1)}, dom ${((r.dom ?? 0) / 1e6).toFixed(1)}, buffers ${((r.buffers ?? 0) / 1e6).toFixed(1)}, wasm ${(r.wasm / 1e6).toFixed(1)}), rendered in ${r.renderMs} ms`);
+      }
+    }
+  } finally {
+    server.close();
+  }
+  const steps = MEMORY_STEPS.map((n) => {
+    const s = samples[n];
+    const m = (key) => summary(s.map((r) => r[key]));
+    return { messages: n, textBytes: s[0].textBytes, total: m('total'), js: m('js'), dom: m('dom'), buffers: m('buffers'), wasm: m('wasm'), nodes: m('nodes'), renderMs: m('renderMs') };
+  });
+  // Least squares over the medians: bytes per message, and how far the steps stray from that line.
+  const xs = steps.map((s) => s.messages);
+  const slope = (key) => fit(xs, steps.map((s) => s[key].median));
+  const total = slope('total');
+  const textPerMessage = steps.at(-1).textBytes / steps.at(-1).messages;
+  return { steps, perMessage: { total: total.slope, js: slope('js').slope, dom: slope('dom').slope, buffers: slope('buffers').slope, wasm: slope('wasm').slope, nodes: slope('nodes').slope }, r2: total.r2, textPerMessage };
+}
+
+function fit(xs, ys) {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; syy += (ys[i] - my) ** 2; }
+  const slope = sxy / sxx;
+  return { slope, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
 // ---- RESULTS.md -----------------------------------------------------------------------------------
 function verdict(ok) { return ok ? 'met' : '**missed**'; }
 
@@ -222,6 +320,17 @@ function writeResults(r) {
       table(['crate', 'code', 'share'], b.crates.slice(0, 12).map(([crate, size]) => [crate, kb(size), `${(100 * size / b.code).toFixed(1)} %`])), '');
   }
 
+  const bv = r.build;
+  const timed = bv.variants.filter((v) => v.forAwait);
+  const smallest = [...bv.variants].sort((a, b) => a.size.gzip - b.size.gzip)[0];
+  const fastest = [...timed].sort((a, b) => b.forAwait.median - a.forAwait.median)[0];
+  const shipped = bv.variants.find((v) => v.shipped);
+  push('### Build settings', '',
+    `\`kinlink/openai\` built at each release opt-level (\`CARGO_PROFILE_RELEASE_OPT_LEVEL\`, LTO and one codegen unit as shipped), bound by wasm-bindgen for Node, then run through wasm-opt with each flag set; speed from the Node chat-stream consumers above against a copy of the package holding that wasm, interleaved rounds. The package ships opt-level ${shipped.level} with wasm-opt ${shipped.flags}.`, '',
+    table(['opt-level', 'wasm-opt', 'wasm raw', 'gzip', 'brotli', 'package `for await`, MB/s', '`finalCompletion()`, MB/s', ''], bv.variants.map((v) => [
+      v.level, v.flags, kb(v.size.raw), kb(v.size.gzip), kb(v.size.brotli), v.forAwait ? cell(v.forAwait) : '—', v.final ? cell(v.final) : '—', v.shipped ? 'shipped' : ''])), '',
+    `Smallest: opt-level ${smallest.level} with wasm-opt ${smallest.flags} (${kb(smallest.size.gzip)} gzip). Fastest \`for await\`: opt-level ${fastest.level} with wasm-opt ${fastest.flags} (${fixed(fastest.forAwait.median)} MB/s, ${kb(fastest.size.gzip)} gzip). Shipped: ${kb(shipped.size.gzip)} gzip, ${fixed(shipped.forAwait.median)} MB/s.`, '');
+
   const c = r.console;
   push('## Console first load', '',
     `The release console served by the release sandbox (precompressed, brotli to Chromium), against ${c.floor ? 'a minimal Leptos CSR page (`bench/floor`) built in the same run' : 'no floor (not built in this run)'}. Ready = the page's heading rendered by the app, measured from navigation start.`, '',
@@ -234,32 +343,67 @@ function writeResults(r) {
     ...(c.floor ? [['ready ≤ 2× the floor', fixed(c.console.ready.median / c.floor.ready.median, 2) + '×', verdict(c.console.ready.median <= 2 * c.floor.ready.median)]] : []),
   ]), '');
 
+  const lat = r.chatLatency;
+  push('## Console chat: token → DOM latency', '',
+    `The release console's chat page streams a reply of ${lat.tokens} numbered tokens sent at ${lat.rate} tokens/s, each in its own write (\`bench/chat-server.mjs\`). Inside the page: from the moment the bytes carrying a token leave the response body to the moment the reply on screen shows it (a MutationObserver), and to the next animation frame. Per round the percentile over every token; cells are the median of the rounds with min–max. Long tasks from the Long Tasks API, between the send and the last token.`, '',
+    table(['', 'p50 ms', 'p95 ms', 'max ms'], [
+      ['token → DOM', cell(lat.dom.p50, 2), cell(lat.dom.p95, 2), cell(lat.dom.max, 1)],
+      ['token → next frame', cell(lat.frame.p50, 2), cell(lat.frame.p95, 2), '—'],
+    ]), '',
+    `Tokens received per second: ${cell(lat.received, 0)}. Long tasks during the stream: ${cell(lat.longTasks, 0)}; the longest ${cell(lat.longestTask, 0)} ms.`, '',
+    table(['target', 'measured', ''], [
+      ['token → DOM p95 ≤ 16 ms (one frame is 16.7 ms)', `${fixed(lat.dom.p95.median, 2)} ms`, verdict(lat.dom.p95.median <= 16)],
+      ['no long task > 50 ms', `${fixed(lat.longTasks.median, 0)} (longest ${fixed(lat.longestTask.median, 0)} ms)`, verdict(lat.longTasks.max === 0)],
+    ]), '');
+
+  const mem = r.chatMemory;
+  const mb = (v) => (v === null || v === undefined ? '—' : `${(v / 1e6).toFixed(1)} MB`);
+  push('## Console chat: a long conversation in memory', '',
+    `The chat page opens a saved conversation (as after a reload) of ${MEMORY_STEPS.join(', ')} turns, user and assistant alternating, ${fixed(mem.textPerMessage, 0)} bytes of text per turn on average, assistant turns with Markdown. After every turn is on screen and two forced collections, the page's memory through the DevTools protocol: V8's heap (JS), Blink's heap (DOM nodes, their styles and layout), ArrayBuffer backing stores, and the size of the console's wasm linear memory (which grows and is never given back, so it counts the peak).`, '',
+    table(['turns', 'total', 'JS heap', 'DOM heap', 'buffers', 'wasm memory', 'DOM nodes', 'on screen after, ms'], mem.steps.map((x) => [
+      String(x.messages), mb(x.total.median), mb(x.js.median), mb(x.dom.median), mb(x.buffers.median), mb(x.wasm.median), fixed(x.nodes.median, 0), cell(x.renderMs, 0)])), '',
+    `Growth per turn (least squares over the medians, R² ${fixed(mem.r2, 4)}): ${kb(mem.perMessage.total)} in all — JS ${kb(mem.perMessage.js)}, DOM ${kb(mem.perMessage.dom)}, buffers ${kb(mem.perMessage.buffers)}, wasm ${kb(mem.perMessage.wasm)}, ${fixed(mem.perMessage.nodes, 1)} DOM nodes — of which ${fixed(mem.textPerMessage, 0)} bytes are the turn's text.`, '',
+    table(['target', 'measured', ''], [
+      ['heap growth linear in the turns (R² ≥ 0.99)', fixed(mem.r2, 4), verdict(mem.r2 >= 0.99)],
+      ['< 2 KB per turn beyond its text', kb(mem.perMessage.total - mem.textPerMessage), verdict(mem.perMessage.total - mem.textPerMessage < 2000)],
+    ]), '');
+
   const l = r.sandbox;
   push('## Sandbox', '',
     `The release sandbox on loopback, ${l.connections} keep-alive connections for ${l.seconds} s per request kind; streams: ${l.streams} concurrent chat completions at a time (\`sandbox-echo\`, no token delay).`, '',
     table(['request', 'requests/s', 'p50 ms', 'p99 ms'], l.rows.map((x) => [x.name, cell(x.rps, 0), cell(x.p50, 2), cell(x.p99, 2)])), '');
 
-  push('## Not measured yet', '', ...r.notMeasured.map((n) => `- ${n}`), '');
   if (r.profile) push('## Profile of the slowest figure', '', r.profile, '');
   writeFileSync(join(root, 'bench/RESULTS.md'), lines.join('\n'));
 }
 
 // ---- main -----------------------------------------------------------------------------------------
-log('package size');
-results.size = await measureSizes(work);
-results.breakdown = ['openai', 'all'].map((entry) => ({ entry: entry === 'all' ? 'kinlink' : `kinlink/${entry}`, ...breakdown(join(process.env.KINLINK_BENCH_BUILD, `${entry}.raw.wasm`)) }));
-log('chat-stream decode');
-results.stream = await streamFigure();
-log('console first load');
-results.console = await consoleFigure();
-log('sandbox');
-results.sandbox = await sandboxLoad({ bin: process.env.KINLINK_BENCH_SANDBOX, rounds: ROUNDS, log });
-results.notMeasured = [
-  'chat token → DOM latency at 500 tokens/s (console chat page)',
-  'long chat memory, 10,000 messages (console)',
-];
-log('profile of the package stream in Node');
-results.profile = await profileStream();
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeResults(results);
-log(`wrote bench/RESULTS.md and bench/results.json`);
+// KINLINK_BENCH_ONLY=chat-latency,chat-memory runs only those figures and writes bench/.work/partial.json
+// (RESULTS.md is only ever written whole, from one run).
+const FIGURES = {
+  'size': async () => {
+    results.size = await measureSizes(work);
+    results.breakdown = ['openai', 'all'].map((entry) => ({ entry: entry === 'all' ? 'kinlink' : `kinlink/${entry}`, ...breakdown(join(process.env.KINLINK_BENCH_BUILD, `${entry}.raw.wasm`)) }));
+  },
+  'stream': async () => { results.stream = await streamFigure(); },
+  'build': async () => { results.build = await buildFigure(); },
+  'console': async () => { results.console = await consoleFigure(); },
+  'chat-latency': async () => { results.chatLatency = await chatLatencyFigure(); },
+  'chat-memory': async () => { results.chatMemory = await chatMemoryFigure(); },
+  'sandbox': async () => { results.sandbox = await sandboxLoad({ bin: process.env.KINLINK_BENCH_SANDBOX, rounds: ROUNDS, log }); },
+  'profile': async () => { results.profile = await profileStream(); },
+};
+const only = process.env.KINLINK_BENCH_ONLY?.split(',').filter(Boolean);
+for (const name of only ?? Object.keys(FIGURES)) {
+  if (!FIGURES[name]) throw new Error(`no figure ${name}; figures: ${Object.keys(FIGURES).join(', ')}`);
+  log(name);
+  await FIGURES[name]();
+}
+if (only) {
+  writeFileSync(join(work, 'partial.json'), `${JSON.stringify(results, null, 2)}\n`);
+  log('wrote bench/.work/partial.json');
+} else {
+  writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeResults(results);
+  log('wrote bench/RESULTS.md and bench/results.json');
+}

@@ -6,12 +6,14 @@ import { performance } from 'node:perf_hooks';
 import { readWithEventsourceParser } from './eventsource-parser.js';
 
 const [impl, url] = process.argv.slice(2);
+// scripts/bench's build-variants figure points this at a copy of the package with another wasm.
+const entry = process.env.KINLINK_BENCH_ENTRY ?? 'kinlink/openai';
 const request = { model: 'gpt-bench', messages: [{ role: 'user', content: 'bench' }], stream: true };
 
 const implementations = {
   // The package: `for await` over the chunks, each a JS object as sent.
   async 'kinlink-for-await'() {
-    const { KinlinkClient } = await import('kinlink/openai');
+    const { KinlinkClient } = await import(entry);
     const client = new KinlinkClient(url, 'bench-key', { maxRetries: 0 });
     let chunks = 0, chars = 0;
     for await (const chunk of await client.chat.completions.create(request)) {
@@ -22,7 +24,7 @@ const implementations = {
   },
   // The Rust decoder in wasm with nothing handed to JS per chunk: the assembled completion only.
   async 'kinlink-wasm-final'() {
-    const { KinlinkClient } = await import('kinlink/openai');
+    const { KinlinkClient } = await import(entry);
     const client = new KinlinkClient(url, 'bench-key', { maxRetries: 0 });
     const completion = await (await client.chat.completions.create(request)).finalCompletion();
     return { chunks: null, chars: completion.choices[0].message.content.length };
