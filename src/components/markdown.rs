@@ -173,6 +173,12 @@ pub fn Markdown(#[prop(into)] text: Signal<String>) -> impl IntoView {
     view! { <div class="markdown">{move || text.with(|text| render(parse(text)))}</div> }
 }
 
+/// Renders `text` as Markdown once: a finished turn, which never changes (no signal, no effect).
+#[component]
+pub fn StaticMarkdown(text: String) -> impl IntoView {
+    view! { <div class="markdown">{render(parse(&text))}</div> }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{parse, safe_href, Kind, Node};

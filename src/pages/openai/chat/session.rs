@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::countdown::Countdown;
-use super::store::{self, SavedChat};
+use super::store::{self, ChatToSave};
 
 #[derive(Clone, Copy)]
 pub struct ChatSession {
@@ -72,11 +72,19 @@ impl ChatSession {
             stopping: StoredValue::new(false),
         };
         Effect::new(move |_| {
-            store::save_chat(&SavedChat {
-                model: session.model.get(),
-                system: session.system.get(),
-                messages: session.messages.get(),
-                stopped: session.stopped.get(),
+            session.model.with(|model| {
+                session.system.with(|system| {
+                    session.messages.with(|messages| {
+                        session.stopped.with(|stopped| {
+                            store::save_chat(&ChatToSave {
+                                model,
+                                system,
+                                messages,
+                                stopped,
+                            })
+                        })
+                    })
+                })
             })
         });
         on_cleanup(move || session.stop());
