@@ -18,7 +18,7 @@ import { startStreamServer } from './stream-server.mjs';
 import { startChatServer } from './chat-server.mjs';
 import { measureSizes, sizes } from './size.mjs';
 import { breakdown } from './wasm-breakdown.mjs';
-import { summary, cell, fixed, kb, table } from './stats.mjs';
+import { summary, cell, fixed, fit, kb, percentile, table } from './stats.mjs';
 import { startSandbox } from '../tests/support/sandbox.mjs';
 import { launchChromium } from '../tests/support/browser.mjs';
 import { sandboxLoad } from './sandbox-load.mjs';
@@ -257,22 +257,6 @@ async function chatMemoryFigure() {
   const total = slope('total');
   const textPerMessage = steps.at(-1).textBytes / steps.at(-1).messages;
   return { steps, perMessage: { total: total.slope, js: slope('js').slope, dom: slope('dom').slope, buffers: slope('buffers').slope, wasm: slope('wasm').slope, nodes: slope('nodes').slope }, r2: total.r2, textPerMessage };
-}
-
-function fit(xs, ys) {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; syy += (ys[i] - my) ** 2; }
-  const slope = sxy / sxx;
-  return { slope, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 // ---- RESULTS.md -----------------------------------------------------------------------------------
