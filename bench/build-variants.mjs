@@ -11,7 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { sizes } from './size.mjs';
 import { summary } from './stats.mjs';
 
-export const SHIPPED = { level: 'z', flags: '-Oz' };
+const root = join(import.meta.dirname, '..');
+/** What the package ships with: the release profile's opt-level (Cargo.toml) and scripts/package's wasm-opt flags. */
+export const SHIPPED = {
+  level: readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^\[profile\.release\][^[]*?^opt-level = "?(\w+)"?/m)[1],
+  flags: readFileSync(join(root, 'scripts/package'), 'utf8').match(/^\s*wasm-opt (-O\w+) /m)[1],
+};
 const FLAGS = ['none', '-Oz', '-Os', '-O3'];
 const TIMED_FLAGS = ['-Oz', '-O3'];
 

@@ -4,11 +4,11 @@
 // on a fixed schedule. Each token leaves in its own write, at `start + k / rate` (a late timer sends
 // every token that is due, as a server behind a busy event loop would).
 import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { serveFile } from './static-files.mjs';
 
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.ico': 'image/x-icon', '.webmanifest': 'application/manifest+json' };
 const ID = 'chatcmpl-bench-latency';
 const MODEL = 'bench-tokens';
 
@@ -44,12 +44,7 @@ export function startChatServer({ dist, tokens = 2500, rate = 500 }) {
       req.on('end', () => streamTokens(res, tokens, rate));
       return;
     }
-    const file = normalize(join(dist, path));
-    if (file.startsWith(dist) && existsSync(file) && statSync(file).isFile()) {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-      return;
-    }
+    if (serveFile(res, dist, path)) return;
     // The console's own routes (`/chat`, …) get its shell, as the sandbox serves it.
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(shell);

@@ -9,6 +9,7 @@
 //   KINLINK_BENCH_VARIANTS kinlink/openai's raw wasm at each release opt-level (opt-<level>.raw.wasm)
 //   KINLINK_BENCH_ROUNDS   rounds per figure (default 5)
 //   KINLINK_BENCH_ONLY     a comma-separated subset of the figures (see FIGURES), for working on one
+//   KINLINK_BENCH_REWRITE  set: measure nothing, write RESULTS.md again from bench/results.json (its wording)
 import { execFileSync } from 'node:child_process';
 import { runJson } from './child.mjs';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,12 +42,18 @@ function versions() {
     try { return JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).version; } catch { return 'not installed'; }
   };
   const out = { kinlink: pkg('bench/node_modules/kinlink'), openai: pkg('bench/node_modules/openai'), 'openai-v6': pkg('bench/node_modules/openai-v6'), 'eventsource-parser': pkg('bench/node_modules/eventsource-parser') };
-  try { out.chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.chromium = 'unknown'; }
+  try { out.chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { out.chromium = 'unknown'; }
   try { out.rustc = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim(); } catch { out.rustc = 'unknown'; }
   return out;
 }
 
 // ---- chat-stream decode -------------------------------------------------------------------------
+/** A consumer's result, once it is known to have read every chunk of the stream (`null`: it does not count). */
+function readWhole(server, what, r) {
+  if (r.chunks !== null && r.chunks !== server.chunks) throw new Error(`${what} read ${r.chunks} chunks, the stream has ${server.chunks}`);
+  return r;
+}
+
 async function streamFigure() {
   const server = await startStreamServer({
     page: readFileSync(join(root, 'bench/page.html'), 'utf8'),
@@ -71,8 +78,7 @@ async function streamFigure() {
       // Interleaved: each round runs every case once, starting one further along.
       for (let k = 0; k < cases.length; k++) {
         const c = cases[(round + k) % cases.length];
-        const r = await c.run();
-        if (r.chunks !== null && r.chunks !== server.chunks) throw new Error(`${c.id} read ${r.chunks} chunks, the stream has ${server.chunks}`);
+        const r = readWhole(server, c.id, await c.run());
         samples[c.id].push(r);
         log(`  round ${round + 1}/${ROUNDS} ${c.id}: ${(server.bytes / 1e3 / r.ms).toFixed(1)} MB/s`);
       }
@@ -190,11 +196,8 @@ async function buildFigure() {
   try {
     return await buildVariantsFigure({
       variantsDir: process.env.KINLINK_BENCH_VARIANTS, installed: join(root, 'bench/node_modules/kinlink'), work, rounds: ROUNDS, log, streamBytes: server.bytes,
-      runStream: async (impl, entry) => {
-        const r = await runJson(process.execPath, [join(root, 'bench/consumers/stream-node.mjs'), impl, server.url], { cwd: join(root, 'bench'), env: { ...process.env, KINLINK_BENCH_ENTRY: entry } });
-        if (r.chunks !== null && r.chunks !== server.chunks) throw new Error(`${impl} on ${entry} read ${r.chunks} chunks, the stream has ${server.chunks}`);
-        return r;
-      },
+      runStream: async (impl, entry) => readWhole(server, `${impl} on ${entry}`,
+        await runJson(process.execPath, [join(root, 'bench/consumers/stream-node.mjs'), impl, server.url], { cwd: join(root, 'bench'), env: { ...process.env, KINLINK_BENCH_ENTRY: entry } })),
     });
   } finally {
     server.close();
@@ -377,6 +380,11 @@ const FIGURES = {
   'sandbox': async () => { results.sandbox = await sandboxLoad({ bin: process.env.KINLINK_BENCH_SANDBOX, rounds: ROUNDS, log }); },
   'profile': async () => { results.profile = await profileStream(); },
 };
+if (process.env.KINLINK_BENCH_REWRITE) {
+  writeResults(JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')));
+  log('wrote bench/RESULTS.md from bench/results.json');
+  process.exit(0);
+}
 const only = process.env.KINLINK_BENCH_ONLY?.split(',').filter(Boolean);
 for (const name of only ?? Object.keys(FIGURES)) {
   if (!FIGURES[name]) throw new Error(`no figure ${name}; figures: ${Object.keys(FIGURES).join(', ')}`);

@@ -2,8 +2,7 @@
 // loopback in 16 KiB writes (each waiting for the socket to drain), the same bytes for every consumer.
 // Also serves the Chromium consumers' page and the modules it imports, from the same origin.
 import { createServer } from 'node:http';
-import { readFileSync, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { serveFile } from './static-files.mjs';
 
 const WORDS = ['stream', 'of', 'tokens', 'with', 'ünïcödé', 'and', '"quotes"', 'newline\\n', 'plain', 'words'];
 
@@ -29,8 +28,6 @@ export function completionBody(targetBytes) {
   return { body: Buffer.from(parts.join('')), chunks: chunks + 2 };
 }
 
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-
 /**
  * Starts the server on a free loopback port. `files` maps URL prefixes to folders (the package's web
  * build, eventsource-parser's ES module); `page` is the HTML served at `/`.
@@ -53,13 +50,7 @@ export function startStreamServer({ targetBytes = 64 * 1024 * 1024, writeSize = 
       return;
     }
     for (const [prefix, dir] of Object.entries(files)) {
-      if (!req.url.startsWith(prefix)) continue;
-      const path = normalize(join(dir, req.url.slice(prefix.length).split('?')[0]));
-      if (path.startsWith(dir) && existsSync(path) && statSync(path).isFile()) {
-        res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-        res.end(readFileSync(path));
-        return;
-      }
+      if (req.url.startsWith(prefix) && serveFile(res, dir, req.url.slice(prefix.length))) return;
     }
     res.writeHead(404).end();
   });

@@ -178,8 +178,9 @@ test('keyboard only: Enter sends, Stop and Send keep focus, Tab goes on from the
 test('on a phone, a streaming reply keeps itself in view until the reader scrolls up', async () => {
   const { context, page, errors } = await newPage({ viewport: { width: 390, height: 844 } });
   await openChat(page);
-  // The sandbox echoes the prompt word by word before its long tail: a reply of ~140 tokens, 40 ms apart.
-  const prompt = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+  // The sandbox echoes the prompt word by word before its long tail: a reply of ~260 tokens, 40 ms apart,
+  // long enough to scroll up mid-stream on a slow machine.
+  const prompt = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
   await send(page, 'sandbox-long', prompt);
   const stop = page.getByTestId('stop');
   await stop.waitFor();

@@ -45,6 +45,10 @@ impl FollowBottom {
             return;
         }
         request_animation_frame(move || {
+            // The reader may have scrolled up since the token arrived: that frame's scroll event ran first.
+            if !self.following.get_untracked() {
+                return;
+            }
             if let (Some(window), Some((_, height))) = (web_sys::window(), page_bottom()) {
                 window.scroll_to_with_x_and_y(0.0, height);
             }
